@@ -1,0 +1,26 @@
+# make demo: set everything up and run the app with demo data (web + worker)
+# make test: run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint messages
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test,production]"
+	touch $@
+
+demo: $(VENV)/.installed
+	./scripts/demo
+
+test: $(VENV)/.installed
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py makemessages -l en --no-obsolete
+	$(BIN)/python manage.py compilemessages

@@ -1,0 +1,78 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Area,
+    BoardSeat,
+    Cooperative,
+    CooperativeRole,
+    Expertise,
+    Membership,
+    Neighbourhood,
+    Population,
+    Team,
+)
+
+admin.site.site_header = "Samen begroten · beheer"
+admin.site.site_title = "Samen begroten"
+
+
+class PopulationInline(admin.TabularInline):
+    model = Population
+    extra = 1
+
+
+@admin.register(Cooperative)
+class CooperativeAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "municipality"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Area)
+class AreaAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "cooperative"]
+    list_filter = ["cooperative"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Neighbourhood)
+class NeighbourhoodAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "area", "cooperative"]
+    list_filter = ["cooperative", "area"]
+    list_select_related = ["area", "cooperative"]
+    search_fields = ["code", "name"]
+    inlines = [PopulationInline]
+
+
+@admin.register(Team)
+class TeamAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind", "area", "cooperative"]
+    list_filter = ["cooperative", "kind"]
+    list_select_related = ["area", "cooperative"]
+    filter_horizontal = ["neighbourhoods"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Expertise)
+class ExpertiseAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "cooperative", "valid_from", "valid_to", "voting_weight"]
+    list_filter = ["cooperative"]
+    list_select_related = ["organisation", "cooperative"]
+
+
+@admin.register(BoardSeat)
+class BoardSeatAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "organisation", "cooperative", "valid_from", "valid_to"]
+    list_filter = ["cooperative", "role"]
+    list_select_related = ["user", "organisation", "cooperative"]
+
+
+@admin.register(CooperativeRole)
+class CooperativeRoleAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "cooperative"]
+    list_filter = ["cooperative", "role"]

@@ -1,0 +1,191 @@
+"""The one place that answers: may this user do this to this object?
+
+Views, services, commands and downloads all ask here. A rule is a function of
+(roles in the object's cooperative, object); `allowed` finds the cooperative itself,
+so ids from URLs or forms are never trusted.
+
+Roles: a partner *director* acts for their own organisation; the *board* decides;
+*finance* (of the cooperative or of a member) reads and exports; the *administrator*
+configures the cooperative.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class Roles:
+    superuser: bool = False
+    board: bool = False
+    treasurer: bool = False
+    finance: bool = False
+    administrator: bool = False
+    director_of: frozenset[int] = frozenset()
+    finance_of: frozenset[int] = frozenset()
+
+    @property
+    def organisations(self) -> frozenset[int]:
+        return self.director_of | self.finance_of
+
+    @property
+    def member(self) -> bool:
+        """Anyone with a role in the cooperative may see what is open to all members."""
+        return bool(
+            self.board or self.finance or self.administrator or self.organisations
+            or self.superuser
+        )
+
+    @property
+    def any_finance(self) -> bool:
+        return self.finance or bool(self.finance_of)
+
+    @property
+    def labels(self) -> list[str]:
+        out = []
+        if self.board:
+            out.append(_("penningmeester") if self.treasurer else _("bestuur"))
+        if self.director_of:
+            out.append(_("directeur"))
+        if self.any_finance:
+            out.append(_("financiën"))
+        if self.administrator:
+            out.append(_("beheerder"))
+        return out
+
+
+def active_on(day: date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+def roles_for(user, cooperative) -> Roles:
+    """The user's roles in one cooperative today; cached on the user for one request."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return Roles()
+    cache = user.__dict__.setdefault("_cooperative_roles", {})
+    if cooperative.pk in cache:
+        return cache[cooperative.pk]
+    from partners.models import OrganisationRole
+
+    from .models import BoardSeat, CooperativeRole, Membership
+
+    today = timezone.localdate()
+    seats = set(
+        BoardSeat.objects.filter(active_on(today), cooperative=cooperative, user=user)
+        .values_list("role", flat=True)
+    )
+    coop_roles = set(
+        CooperativeRole.objects.filter(cooperative=cooperative, user=user)
+        .values_list("role", flat=True)
+    )
+    members = Membership.objects.filter(active_on(today), cooperative=cooperative)
+    org_roles = list(
+        OrganisationRole.objects.filter(
+            user=user, organisation__in=members.values("organisation")
+        ).values_list("organisation_id", "role")
+    )
+    roles = Roles(
+        superuser=user.is_superuser,
+        board=bool(seats),
+        treasurer=BoardSeat.Role.TREASURER in seats,
+        finance=CooperativeRole.Role.FINANCE in coop_roles,
+        administrator=CooperativeRole.Role.ADMINISTRATOR in coop_roles,
+        director_of=frozenset(o for o, r in org_roles if r == OrganisationRole.Role.DIRECTOR),
+        finance_of=frozenset(o for o, r in org_roles if r == OrganisationRole.Role.FINANCE),
+    )
+    cache[cooperative.pk] = roles
+    return roles
+
+
+def cooperatives_for(user):
+    """The cooperatives in which the user has any role today."""
+    from .models import Cooperative
+
+    if user.is_superuser:
+        return Cooperative.objects.all()
+    today = timezone.localdate()
+    return Cooperative.objects.filter(
+        Q(board_seats__in=user.board_seats.filter(active_on(today)))
+        | Q(roles__user=user)
+        | Q(
+            memberships__in=_memberships_on(today).filter(
+                organisation__roles__user=user
+            )
+        )
+    ).distinct()
+
+
+def _memberships_on(day):
+    from .models import Membership
+
+    return Membership.objects.filter(active_on(day))
+
+
+# --- rules ----------------------------------------------------------------------------------
+
+Rule = Callable[[Roles, object], bool]
+
+
+def _budget_visible(r: Roles, budget) -> bool:
+    # "Open kaart": submitted budgets are open to every member; drafts to their own and the board.
+    if budget.is_submitted:
+        return r.member
+    return r.board or r.superuser or budget.organisation_id in r.organisations
+
+
+def _budget_editable(r: Roles, budget) -> bool:
+    return budget.organisation_id in r.director_of
+
+
+RULES: dict[str, Rule] = {
+    "cooperative.view": lambda r, coop: r.member,
+    "cooperative.configure": lambda r, coop: r.administrator or r.superuser,
+    "round.manage": lambda r, rnd: r.board,
+    "budget.view": _budget_visible,
+    "budget.edit": _budget_editable,
+    "budget.submit": _budget_editable,
+    "budget.reopen": lambda r, budget: r.board,
+    "organisation.act": lambda r, org: org.pk in r.director_of,
+    "organisation.view_drafts": lambda r, org: r.board or r.superuser or org.pk in r.organisations,
+    "pooled.view": lambda r, coop: r.member,
+    "ledger.view": lambda r, coop: r.board or r.any_finance or r.superuser,
+    "export.start": lambda r, coop: r.board or r.any_finance,
+    "staff.commit": lambda r, org: org.pk in r.director_of,
+    "staff.needs": lambda r, coop: r.board,
+    "inkind.view": lambda r, coop: r.board or r.any_finance or r.superuser,
+    "plan.draft": lambda r, coop: r.board,
+    "proposal.vote": lambda r, proposal: r.board,
+    "proposal.close": lambda r, proposal: r.board,
+    "indicator.manage": lambda r, coop: r.board,
+    "measurement.enter": lambda r, coop: r.board or r.administrator,
+}
+
+
+def cooperative_of(obj):
+    """Find the cooperative an object hangs under, from the object itself."""
+    from .models import Cooperative
+
+    if isinstance(obj, Cooperative):
+        return obj
+    for attr in ("cooperative", "budget_round", "budget", "plan", "proposal", "round"):
+        if hasattr(obj, attr):
+            return cooperative_of(getattr(obj, attr))
+    raise TypeError(f"no cooperative for {type(obj).__name__}")
+
+
+def allowed(user, action: str, obj, cooperative=None) -> bool:
+    """May `user` do `action` to `obj`? `cooperative` is required for objects that do not
+    hang under one cooperative (an organisation)."""
+    rule = RULES[action]
+    coop = cooperative if cooperative is not None else cooperative_of(obj)
+    return rule(roles_for(user, coop), obj)
+
+
+def ensure(user, action: str, obj, cooperative=None) -> None:
+    if not allowed(user, action, obj, cooperative):
+        raise PermissionDenied(_("U heeft geen toegang tot deze handeling."))

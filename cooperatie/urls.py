@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("inloggen/", auth_views.LoginView.as_view(), name="login"),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("wachtwoord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("wachtwoord/gewijzigd/", auth_views.PasswordChangeDoneView.as_view(),
+         name="password_change_done"),
+    path("taal/", include("django.conf.urls.i18n")),
+    path("c/<slug:code>/", views.cooperative_home, name="cooperative_home"),
+    path("c/<slug:code>/structuur/", views.structure, name="structure"),
+    path("beheer/", admin.site.urls),
+]

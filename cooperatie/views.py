@@ -1,0 +1,46 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from . import policy, selectors
+
+
+@login_required
+def dashboard(request):
+    cooperatives = list(policy.cooperatives_for(request.user))
+    if len(cooperatives) == 1:
+        return redirect("cooperative_home", code=cooperatives[0].code)
+    rows = [(c, policy.roles_for(request.user, c)) for c in cooperatives]
+    return render(request, "cooperatie/dashboard.html", {"rows": rows})
+
+
+@login_required
+def cooperative_home(request, code):
+    cooperative = selectors.cooperative_for(request.user, code)
+    roles = policy.roles_for(request.user, cooperative)
+    context = {
+        "cooperative": cooperative,
+        "roles": roles,
+        "members": selectors.current_members(cooperative),
+        "panels": dashboard_panels(request.user, cooperative, roles),
+    }
+    return render(request, "cooperatie/home.html", context)
+
+
+def dashboard_panels(user, cooperative, roles) -> dict:
+    """What each role needs to see first; apps add their own panels here."""
+    from budgets.selectors import dashboard_budget_panels
+
+    return dashboard_budget_panels(user, cooperative, roles)
+
+
+@login_required
+def structure(request, code):
+    cooperative = selectors.cooperative_for(request.user, code)
+    year = timezone.localdate().year
+    context = {
+        "cooperative": cooperative,
+        "year": year,
+        "areas": selectors.structure_of(cooperative, year),
+    }
+    return render(request, "cooperatie/structure.html", context)
