@@ -3,8 +3,9 @@
 
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Sum
+from django.db import models, transaction
+from django.db.models import F, Sum
+from django.db.models.functions import Round
 
 from .models import LedgerEntry, LedgerTransaction
 
@@ -70,5 +71,21 @@ def repost(*, cooperative, year: int, kind: str, source_type: str, source_id: in
                 entries=entries)
 
 
+def cents_sum(field: str = "amount") -> Sum:
+    """SUM in whole cents. SQLite keeps decimals as doubles and would add them as floats;
+    rounding each amount to cents first makes the sum exact on every database."""
+    return Sum(Round(F(field) * 100), output_field=models.BigIntegerField())
+
+
+def from_cents(value) -> Decimal:
+    return (Decimal(int(value or 0)) / 100).quantize(Decimal("0.01"))
+
+
 def balance(queryset) -> Decimal:
-    return queryset.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    return from_cents(queryset.aggregate(total=cents_sum())["total"])
+
+
+def totals(queryset, *fields: str) -> list[dict]:
+    """Exact money totals per group: [{field: value, ..., "total": Decimal}]."""
+    rows = queryset.values(*fields).annotate(total=cents_sum()).order_by(*fields)
+    return [{**row, "total": from_cents(row["total"])} for row in rows]

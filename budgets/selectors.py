@@ -1,9 +1,12 @@
 """Reads about rounds, budgets and the ledger."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from .ledger import balance
-from .models import BudgetRound
+from cooperatie.models import Area, Neighbourhood
+
+from .ledger import balance, totals
+from .models import BudgetLine, BudgetRound, FundingStream, LedgerEntry, PartnerBudget
 
 
 def open_round(cooperative) -> BudgetRound | None:
@@ -18,8 +21,6 @@ def dashboard_budget_panels(user, cooperative, roles) -> dict:
 
 def contributions(cooperative, year: int):
     """Ledger entries of the money partners put on the table (submitted budgets)."""
-    from .models import LedgerEntry
-
     return LedgerEntry.objects.filter(cooperative=cooperative, year=year,
                                       kind=LedgerEntry.Kind.CONTRIBUTION)
 
@@ -30,3 +31,222 @@ def pooled_total(cooperative, year: int, neighbourhoods=None) -> Decimal:
     if neighbourhoods is not None:
         entries = entries.filter(neighbourhood__in=neighbourhoods)
     return balance(entries)
+
+
+# --- the grid a director fills in -----------------------------------------------------------
+
+
+@dataclass
+class GridCell:
+    neighbourhood: Neighbourhood
+    funding_stream: FundingStream
+    amount: Decimal | None
+    note: str
+    raw: str | None = None  # what the user typed, shown back with errors
+
+    @property
+    def key(self) -> str:
+        return f"{self.neighbourhood.pk}-{self.funding_stream.pk}"
+
+
+@dataclass
+class GridRow:
+    neighbourhood: Neighbourhood
+    cells: list[GridCell]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((c.amount or Decimal("0") for c in self.cells), Decimal("0.00"))
+
+
+@dataclass
+class GridArea:
+    area: Area
+    rows: list[GridRow]
+
+
+@dataclass
+class Grid:
+    streams: list[FundingStream]
+    areas: list[GridArea]
+
+    @property
+    def rows(self) -> list[GridRow]:
+        return [row for area in self.areas for row in area.rows]
+
+    def column_totals(self) -> list[Decimal]:
+        return [sum((r.cells[i].amount or Decimal("0") for r in self.rows), Decimal("0.00"))
+                for i in range(len(self.streams))]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((r.total for r in self.rows), Decimal("0.00"))
+
+
+def budget_grid(budget: PartnerBudget, overrides: dict | None = None) -> Grid:
+    """Neighbourhoods (grouped by area) × funding streams with the budget's lines; a constant
+    number of queries whatever the size."""
+    cooperative = budget.budget_round.cooperative
+    streams = list(FundingStream.objects.filter(cooperative=cooperative).order_by("code"))
+    hoods = (Neighbourhood.objects.filter(cooperative=cooperative).select_related("area")
+             .order_by("area__name", "area_id", "code"))
+    lines = {(ln.neighbourhood_id, ln.funding_stream_id): ln for ln in budget.lines.all()}
+    areas: list[GridArea] = []
+    for hood in hoods:
+        if not areas or areas[-1].area.pk != hood.area_id:
+            areas.append(GridArea(hood.area, []))
+        cells = []
+        for stream in streams:
+            line = lines.get((hood.pk, stream.pk))
+            cells.append(GridCell(hood, stream, line.amount if line else None,
+                                  line.note if line else ""))
+        areas[-1].rows.append(GridRow(hood, cells))
+    return Grid(streams, areas)
+
+
+def round_budgets(budget_round: BudgetRound):
+    """Every member's budget in the round (None where a member has not started one)."""
+    from cooperatie.selectors import current_members
+
+    budgets = {b.organisation_id: b for b in budget_round.budgets.all()}
+    return [(m.organisation, budgets.get(m.organisation_id))
+            for m in current_members(budget_round.cooperative)]
+
+
+# --- the pooled budget ----------------------------------------------------------------------
+
+
+@dataclass
+class PooledRow:
+    label: str
+    code: str
+    cells: list[Decimal]
+    previous: Decimal
+    is_area: bool = False
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.cells, Decimal("0.00"))
+
+    @property
+    def difference(self) -> Decimal:
+        return self.total - self.previous
+
+    @property
+    def difference_percent(self) -> Decimal | None:
+        if not self.previous:
+            return None
+        return (self.difference * 100 / self.previous).quantize(Decimal("0.1"))
+
+
+@dataclass
+class Pooled:
+    year: int
+    by: str
+    columns: list
+    rows: list[PooledRow]
+    total: PooledRow
+
+
+POOL_BY = {"partner": "organisation", "stroom": "funding_stream"}
+
+
+def pooled_budget(cooperative, year: int, by: str = "partner", area=None) -> Pooled:
+    """Per neighbourhood, per area and in total: what the partners put on the table (the
+    ledger), split by partner or by funding stream, beside the previous year."""
+    dim = POOL_BY[by]
+    entries = contributions(cooperative, year)
+    previous = contributions(cooperative, year - 1)
+    hoods = Neighbourhood.objects.filter(cooperative=cooperative).select_related("area")
+    if area is not None:
+        entries, previous = (q.filter(neighbourhood__area=area) for q in (entries, previous))
+        hoods = hoods.filter(area=area)
+    current = {(r["neighbourhood_id"], r[f"{dim}_id"]): r["total"]
+               for r in totals(entries, "neighbourhood_id", f"{dim}_id")}
+    before = {r["neighbourhood_id"]: r["total"] for r in totals(previous, "neighbourhood_id")}
+    columns = _pool_columns(cooperative, dim, {k[1] for k in current})
+    zero = Decimal("0.00")
+    rows: list[PooledRow] = []
+    area_rows: list[PooledRow] = []
+    for hood in hoods.order_by("area__name", "area_id", "code"):
+        if not area_rows or area_rows[-1].code != hood.area.code:
+            area_rows.append(PooledRow(hood.area.name, hood.area.code, [zero] * len(columns),
+                                       zero, is_area=True))
+            rows.append(area_rows[-1])
+        cells = [current.get((hood.pk, c.pk), zero) for c in columns]
+        row = PooledRow(hood.name, hood.code, cells, before.get(hood.pk, zero))
+        rows.append(row)
+        subtotal = area_rows[-1]
+        subtotal.cells = [a + b for a, b in zip(subtotal.cells, cells, strict=True)]
+        subtotal.previous += row.previous
+    total = PooledRow(
+        "Totaal", "", [sum((r.cells[i] for r in area_rows), zero) for i in range(len(columns))],
+        sum((r.previous for r in area_rows), zero),
+    )
+    return Pooled(year, by, columns, rows, total)
+
+
+def _pool_columns(cooperative, dim: str, used_ids: set[int]) -> list:
+    if dim == "funding_stream":
+        return list(FundingStream.objects.filter(cooperative=cooperative).order_by("code"))
+    from cooperatie.selectors import current_members
+    from partners.models import Organisation
+
+    member_ids = {m.organisation_id for m in current_members(cooperative)}
+    return list(Organisation.objects.filter(pk__in=member_ids | used_ids).order_by("name"))
+
+
+# --- history --------------------------------------------------------------------------------
+
+
+@dataclass
+class HistoryEvent:
+    when: object
+    who: object
+    what: str
+    old: str
+    new: str
+    reason: str
+
+
+def budget_history(budget: PartnerBudget) -> list[HistoryEvent]:
+    """Every change to the budget and its lines: who, when, which line, old → new, why."""
+    events = []
+    line_records = (
+        BudgetLine.history.filter(budget_id=budget.pk)
+        .select_related("history_user", "neighbourhood", "funding_stream")
+        .order_by("id", "history_date", "history_id")
+    )
+    previous: dict[int, object] = {}
+    for rec in line_records:
+        before = previous.get(rec.id)
+        what = f"{rec.neighbourhood.name} · {rec.funding_stream.name}"
+        old = "" if before is None or before.history_type == "-" else _money_note(before)
+        new = "" if rec.history_type == "-" else _money_note(rec)
+        events.append(HistoryEvent(rec.history_date, rec.history_user, what, old, new,
+                                   rec.history_change_reason or ""))
+        previous[rec.id] = rec
+    budget_records = budget.history.select_related("history_user").order_by("history_date")
+    last_status = None
+    for rec in budget_records:
+        if rec.status != last_status:
+            events.append(HistoryEvent(
+                rec.history_date, rec.history_user, "Status",
+                PartnerBudget.Status(last_status).label if last_status else "",
+                PartnerBudget.Status(rec.status).label, rec.history_change_reason or ""))
+            last_status = rec.status
+    return sorted(events, key=lambda e: e.when, reverse=True)
+
+
+def _money_note(rec) -> str:
+    from cooperatie.templatetags.money import euro
+
+    return euro(rec.amount) + (f" ({rec.note})" if rec.note else "")
+
+
+def changes_since(budget: PartnerBudget, version: int) -> list[HistoryEvent]:
+    """What others changed after the given version (shown when a save was refused)."""
+    mark = budget.history.filter(version=version).order_by("history_date").last()
+    if mark is None:
+        return []
+    return [e for e in budget_history(budget) if e.when > mark.history_date]

@@ -1,13 +1,26 @@
 """Changes to funding streams, budget rounds, partner budgets and the ledger."""
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperatie import policy
 from cooperatie.history import create_recorded, save_recorded
+from cooperatie.models import Neighbourhood
 
-from .models import BudgetRound, FundingStream
+from . import ledger
+from .models import (
+    BudgetLine,
+    BudgetRound,
+    FundingStream,
+    LedgerEntry,
+    LedgerTransaction,
+    PartnerBudget,
+)
 
 
 def funding_stream_create(*, cooperative, code: str, name: str, law: str, taakveld: str = "",
@@ -37,3 +50,214 @@ def budget_round_close(*, budget_round: BudgetRound, actor, reason: str) -> Budg
         raise ValidationError(_("De begrotingsronde %(year)s is al gesloten.") % {"year": rnd.year})
     rnd.status = BudgetRound.Status.CLOSED
     return save_recorded(rnd, actor=actor, reason=reason)
+
+
+# --- partner budgets ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """What someone wants a line to be; amount None means: no line."""
+
+    neighbourhood: Neighbourhood
+    funding_stream: FundingStream
+    amount: Decimal | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LineChange:
+    neighbourhood: Neighbourhood
+    funding_stream: FundingStream
+    old_amount: Decimal | None
+    new_amount: Decimal | None
+    old_note: str
+    new_note: str
+
+
+class StaleBudget(ValidationError):
+    """Someone else saved the budget since this user loaded it."""
+
+    def __init__(self, budget: PartnerBudget, since_version: int):
+        self.budget = budget
+        self.since_version = since_version
+        super().__init__(
+            _("Deze begroting is intussen door iemand anders gewijzigd. Uw wijzigingen zijn "
+              "niet opgeslagen; bekijk hieronder wat er veranderd is en voer ze opnieuw in.")
+        )
+
+
+def budget_get_or_create(*, budget_round: BudgetRound, organisation, actor) -> PartnerBudget:
+    """The partner's budget in the round; a director opening it the first time creates a draft."""
+    budget = PartnerBudget.objects.filter(budget_round=budget_round,
+                                          organisation=organisation).first()
+    if budget is not None:
+        policy.ensure(actor, "budget.view", budget)
+        return budget
+    policy.ensure(actor, "organisation.act", organisation, cooperative=budget_round.cooperative)
+    ensure_round_open(budget_round)
+    budget = PartnerBudget(budget_round=budget_round, organisation=organisation)
+    return save_recorded(budget, actor=actor, reason=_("begroting aangemaakt"))
+
+
+def ensure_round_open(budget_round: BudgetRound) -> None:
+    if not budget_round.is_open:
+        raise ValidationError(
+            _("De begrotingsronde %(year)s is gesloten; er kan niets meer worden gewijzigd.")
+            % {"year": budget_round.year}
+        )
+
+
+def _lock_editable(budget: PartnerBudget, actor) -> PartnerBudget:
+    policy.ensure(actor, "budget.edit", budget)
+    locked = PartnerBudget.objects.select_for_update().select_related(
+        "budget_round__cooperative", "organisation").get(pk=budget.pk)
+    ensure_round_open(locked.budget_round)
+    if locked.is_submitted:
+        raise ValidationError(
+            _("Deze begroting is ingediend en kan niet meer worden gewijzigd. Het bestuur kan "
+              "haar heropenen.")
+        )
+    return locked
+
+
+def budget_changes(budget: PartnerBudget, rows: list[LineInput]) -> list[LineChange]:
+    """What `rows` would change in the budget: old → new, in the order given."""
+    current = {(ln.neighbourhood_id, ln.funding_stream_id): ln for ln in budget.lines.all()}
+    changes = []
+    for row in rows:
+        line = current.get((row.neighbourhood.pk, row.funding_stream.pk))
+        old_amount = line.amount if line else None
+        old_note = line.note if line else ""
+        new_note = row.note if row.amount is not None else ""
+        if (old_amount, old_note) != (row.amount, new_note):
+            changes.append(LineChange(row.neighbourhood, row.funding_stream, old_amount,
+                                      row.amount, old_note, new_note))
+    return changes
+
+
+def _check_dimensions(budget: PartnerBudget, rows: list[LineInput]) -> None:
+    coop_id = budget.budget_round.cooperative_id
+    for row in rows:
+        if row.neighbourhood.cooperative_id != coop_id or \
+                row.funding_stream.cooperative_id != coop_id:
+            raise ValidationError(_("Buurt of financieringsstroom hoort niet bij deze coöperatie."))
+
+
+@transaction.atomic
+def budget_lines_save(*, budget: PartnerBudget, rows: list[LineInput], expected_version: int,
+                      actor, reason: str) -> list[LineChange]:
+    """Write the changed lines in one go, or nothing when the budget moved on meanwhile."""
+    locked = _lock_editable(budget, actor)
+    if locked.version != expected_version:
+        raise StaleBudget(locked, expected_version)
+    _check_dimensions(locked, rows)
+    changes = budget_changes(locked, rows)
+    lines = {(ln.neighbourhood_id, ln.funding_stream_id): ln for ln in locked.lines.all()}
+    for change in changes:
+        line = lines.get((change.neighbourhood.pk, change.funding_stream.pk))
+        if change.new_amount is None:
+            line._history_user, line._change_reason = actor, reason
+            line.delete()
+            continue
+        line = line or BudgetLine(budget=locked, neighbourhood=change.neighbourhood,
+                                  funding_stream=change.funding_stream)
+        line.amount, line.note = change.new_amount, change.new_note
+        save_recorded(line, actor=actor, reason=reason)
+    if changes:
+        locked.version += 1
+        save_recorded(locked, actor=actor, reason=reason)
+    budget.version = locked.version
+    return changes
+
+
+def budget_line_set(*, budget: PartnerBudget, neighbourhood: Neighbourhood,
+                    funding_stream: FundingStream, amount: Decimal | None, note: str = "",
+                    actor, reason: str) -> list[LineChange]:
+    return budget_lines_save(
+        budget=budget, rows=[LineInput(neighbourhood, funding_stream, amount, note)],
+        expected_version=PartnerBudget.objects.get(pk=budget.pk).version, actor=actor,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def budget_submit(*, budget: PartnerBudget, actor, reason: str = "") -> PartnerBudget:
+    """Lock the budget for the partner and put it on the table: post it to the ledger,
+    reversing what an earlier submission posted."""
+    locked = _lock_editable(budget, actor)
+    reason = reason or _("begroting ingediend")
+    locked.status = PartnerBudget.Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.version += 1
+    save_recorded(locked, actor=actor, reason=reason)
+    ledger.repost(
+        cooperative=locked.budget_round.cooperative, year=locked.budget_round.year,
+        kind=LedgerTransaction.Kind.BUDGET, source_type="budget", source_id=locked.pk,
+        description=_("Begroting %(org)s %(year)s") % {"org": locked.organisation,
+                                                       "year": locked.budget_round.year},
+        reason=reason, actor=actor, entries=_posting_entries(locked),
+    )
+    budget.status, budget.version = locked.status, locked.version
+    return locked
+
+
+def _posting_entries(budget: PartnerBudget) -> list[dict]:
+    entries = [
+        {"kind": LedgerEntry.Kind.CONTRIBUTION, "amount": line.amount,
+         "organisation_id": budget.organisation_id, "neighbourhood_id": line.neighbourhood_id,
+         "funding_stream_id": line.funding_stream_id}
+        for line in budget.lines.all() if line.amount
+    ]
+    return entries + in_kind_entries(budget)
+
+
+def in_kind_entries(budget: PartnerBudget) -> list[dict]:
+    """Staff made available, valued in euros (see partners.selectors)."""
+    try:
+        from partners.selectors import in_kind_entries as staff_entries
+    except ImportError:
+        return []
+    return staff_entries(budget)
+
+
+@transaction.atomic
+def budget_reopen(*, budget: PartnerBudget, actor, reason: str) -> PartnerBudget:
+    """The board hands a submitted budget back to the partner. What was posted stays in the
+    ledger until the partner submits again."""
+    policy.ensure(actor, "budget.reopen", budget)
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": _("Geef een reden op voor het heropenen.")})
+    locked = PartnerBudget.objects.select_for_update().get(pk=budget.pk)
+    ensure_round_open(locked.budget_round)
+    if not locked.is_submitted:
+        raise ValidationError(_("Deze begroting is niet ingediend; heropenen is niet nodig."))
+    locked.status = PartnerBudget.Status.DRAFT
+    locked.version += 1
+    save_recorded(locked, actor=actor, reason=reason.strip())
+    budget.status, budget.version = locked.status, locked.version
+    return locked
+
+
+@transaction.atomic
+def budget_import(*, budget: PartnerBudget, upload, expected_version: int, actor,
+                  reason: str) -> list[LineChange]:
+    """Apply a validated upload (budgets.excel.read_upload): its budget lines and, when the
+    workbook has an `Inzet` sheet, the staff commitments. All or nothing."""
+    if upload.errors:
+        raise ValidationError(upload.errors)
+    changes = budget_lines_save(budget=budget, rows=upload.rows,
+                                expected_version=expected_version, actor=actor, reason=reason)
+    if upload.staff is not None:
+        from partners.services import staff_upload_apply
+
+        staff_upload_apply(upload.staff, budget=budget, actor=actor, reason=reason)
+    return changes
+
+
+def staff_upload_preview(upload) -> list[str]:
+    if upload.staff is None:
+        return []
+    from partners.excel import describe_inzet_changes
+
+    return describe_inzet_changes(upload.staff)

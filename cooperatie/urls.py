@@ -14,5 +14,6 @@ urlpatterns = [
     path("taal/", include("django.conf.urls.i18n")),
     path("c/<slug:code>/", views.cooperative_home, name="cooperative_home"),
     path("c/<slug:code>/structuur/", views.structure, name="structure"),
+    path("c/<slug:code>/begroting/", include("budgets.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.round_overview, name="budget_round"),
+    path("ronde/openen/", views.round_open, name="round_open"),
+    path("ronde/<int:year>/sluiten/", views.round_close, name="round_close"),
+    path("invullen/", views.budget_grid, name="budget_grid"),
+    path("sjabloon.xlsx", views.budget_template, name="budget_template"),
+    path("uploaden/", views.budget_upload, name="budget_upload"),
+    path("uploaden/bevestigen/", views.budget_upload_confirm, name="budget_upload_confirm"),
+    path("indienen/", views.budget_submit, name="budget_submit"),
+    path("gebundeld/", views.pooled, name="pooled"),
+    path("partner/<slug:org>/", views.budget_detail, name="budget_detail"),
+    path("partner/<slug:org>/heropenen/", views.budget_reopen, name="budget_reopen"),
+    path("partner/<slug:org>/historie/", views.budget_history, name="budget_history"),
+]

@@ -1,0 +1,357 @@
+"""Budget pages: parse input, check permission (through services and the policy), render."""
+
+import io
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cooperatie import policy
+from cooperatie.errors import error_lines
+from cooperatie.models import Area
+from cooperatie.selectors import cooperative_for
+from partners.models import Organisation
+
+from . import excel, selectors, services
+from .amounts import parse_amount
+from .models import BudgetRound, PartnerBudget
+
+# --- finding things the user may see -------------------------------------------------------
+
+
+def _round(cooperative, request) -> BudgetRound:
+    year = request.GET.get("jaar") or request.POST.get("jaar")
+    rounds = cooperative.budget_rounds.all()
+    if year:
+        rnd = rounds.filter(year=year).first() if str(year).isdigit() else None
+    else:
+        rnd = selectors.open_round(cooperative) or rounds.order_by("-year").first()
+    if rnd is None:
+        raise Http404
+    return rnd
+
+
+def _own_organisation(user, cooperative, request) -> Organisation:
+    """The organisation the director acts for (a director of several picks with ?org=)."""
+    roles = policy.roles_for(user, cooperative)
+    orgs = Organisation.objects.filter(pk__in=roles.director_of).order_by("name")
+    wanted = request.GET.get("org") or request.POST.get("org")
+    org = orgs.filter(code=wanted).first() if wanted else orgs.first()
+    if org is None:
+        raise PermissionDenied(_("Alleen de directeur van een partner vult een begroting in."))
+    return org
+
+
+def _member_budget(user, cooperative, rnd, org_code) -> PartnerBudget:
+    budget = PartnerBudget.objects.filter(
+        budget_round=rnd, organisation__code=org_code
+    ).select_related("organisation", "budget_round__cooperative").first()
+    if budget is None or not policy.allowed(user, "budget.view", budget):
+        raise Http404
+    return budget
+
+
+def _own_budget(request, code):
+    cooperative = cooperative_for(request.user, code)
+    rnd = _round(cooperative, request)
+    org = _own_organisation(request.user, cooperative, request)
+    if not rnd.budgets.filter(organisation=org).exists() and not rnd.is_open:
+        raise Http404
+    budget = services.budget_get_or_create(budget_round=rnd, organisation=org,
+                                           actor=request.user)
+    return cooperative, budget
+
+
+def _editable(user, budget) -> bool:
+    return (policy.allowed(user, "budget.edit", budget) and not budget.is_submitted
+            and budget.budget_round.is_open)
+
+
+# --- the round ------------------------------------------------------------------------------
+
+
+@login_required
+def round_overview(request, code):
+    cooperative = cooperative_for(request.user, code)
+    rounds = list(cooperative.budget_rounds.order_by("-year"))
+    rnd = _round(cooperative, request) if rounds else None
+    roles = policy.roles_for(request.user, cooperative)
+    rows = []
+    if rnd is not None:
+        for org, budget in selectors.round_budgets(rnd):
+            visible = budget is not None and policy.allowed(request.user, "budget.view", budget)
+            rows.append({"organisation": org, "budget": budget, "visible": visible,
+                         "own": org.pk in roles.director_of})
+    return render(request, "budgets/round.html", {
+        "cooperative": cooperative, "round": rnd, "rounds": rounds, "rows": rows,
+        "roles": roles, "may_manage": policy.allowed(request.user, "round.manage", cooperative),
+    })
+
+
+@login_required
+@require_POST
+def round_open(request, code):
+    cooperative = cooperative_for(request.user, code)
+    try:
+        year = int(request.POST.get("year", ""))
+        rnd = services.budget_round_open(cooperative=cooperative, year=year, actor=request.user,
+                                         reason=request.POST.get("reason") or _("ronde geopend"))
+        messages.success(request, _("Begrotingsronde %(year)s is open.") % {"year": rnd.year})
+    except ValueError:
+        messages.error(request, _("Jaar: vul een jaartal in, bijvoorbeeld 2027."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_lines(exc, BudgetRound)))
+    return redirect("budget_round", code=code)
+
+
+@login_required
+@require_POST
+def round_close(request, code, year):
+    cooperative = cooperative_for(request.user, code)
+    rnd = cooperative.budget_rounds.filter(year=year).first()
+    if rnd is None:
+        raise Http404
+    try:
+        services.budget_round_close(budget_round=rnd, actor=request.user,
+                                    reason=request.POST.get("reason") or _("ronde gesloten"))
+        messages.success(request, _("Begrotingsronde %(year)s is gesloten.") % {"year": year})
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_lines(exc)))
+    return redirect(f"{_url('budget_round', code)}?jaar={year}")
+
+
+def _url(name, code):
+    return reverse(name, kwargs={"code": code})
+
+
+# --- the director's grid --------------------------------------------------------------------
+
+
+@login_required
+def budget_grid(request, code):
+    cooperative, budget = _own_budget(request, code)
+    context = {"cooperative": cooperative, "budget": budget}
+    if request.method == "POST":
+        rows, errors = _grid_input(request.POST, budget)
+        if errors:
+            context["errors"] = errors
+            context["grid"] = _grid_with(budget, request.POST)
+            return render(request, "budgets/grid.html", context, status=400)
+        try:
+            changes = services.budget_lines_save(
+                budget=budget, rows=rows, expected_version=_int(request.POST.get("version")),
+                actor=request.user,
+                reason=request.POST.get("reason") or _("ingevuld op het scherm"),
+            )
+        except services.StaleBudget as exc:
+            budget.refresh_from_db()
+            context.update(stale=exc, others=selectors.changes_since(budget, exc.since_version))
+            context["grid"] = selectors.budget_grid(budget)
+            return render(request, "budgets/grid.html", context, status=409)
+        except ValidationError as exc:
+            messages.error(request, " ".join(error_lines(exc)))
+            return redirect(f"{_url('budget_grid', code)}?jaar={budget.budget_round.year}")
+        messages.success(request, _("Opgeslagen: %(n)s wijziging(en).") % {"n": len(changes)})
+        return redirect(f"{_url('budget_grid', code)}?jaar={budget.budget_round.year}")
+    context["grid"] = selectors.budget_grid(budget)
+    context["editable"] = _editable(request.user, budget)
+    return render(request, "budgets/grid.html", context)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _grid_input(post, budget) -> tuple[list, list[str]]:
+    """Read every cell of the grid; the cells themselves come from the database, so ids in
+    the form only select among this cooperative's neighbourhoods and streams."""
+    grid = selectors.budget_grid(budget)
+    rows, errors = [], []
+    for cell in (c for row in grid.rows for c in row.cells):
+        raw = post.get(f"a-{cell.key}", "")
+        note = post.get(f"n-{cell.key}", "").strip()
+        try:
+            amount = parse_amount(raw)
+        except ValueError as exc:
+            errors.append(f"{cell.neighbourhood.name}, {cell.funding_stream.name}: {exc}")
+            continue
+        if len(note) > excel.NOTE_MAX:
+            errors.append(_("%(where)s: de toelichting is te lang.") % {
+                "where": f"{cell.neighbourhood.name}, {cell.funding_stream.name}"})
+            continue
+        rows.append(services.LineInput(cell.neighbourhood, cell.funding_stream, amount, note))
+    return rows, errors
+
+
+def _grid_with(budget, post):
+    """The grid as the user typed it, to show it back with the errors."""
+    grid = selectors.budget_grid(budget)
+    for cell in (c for row in grid.rows for c in row.cells):
+        cell.raw = post.get(f"a-{cell.key}", "")
+        cell.note = post.get(f"n-{cell.key}", "")
+    return grid
+
+
+@login_required
+@require_POST
+def budget_submit(request, code):
+    cooperative, budget = _own_budget(request, code)
+    try:
+        services.budget_submit(budget=budget, actor=request.user,
+                               reason=request.POST.get("reason", ""))
+        messages.success(request, _("Uw begroting is ingediend en staat nu in het gedeelde "
+                                    "grootboek."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_lines(exc)))
+    return redirect(f"{_url('budget_grid', code)}?jaar={budget.budget_round.year}")
+
+
+# --- Excel template and upload --------------------------------------------------------------
+
+
+@login_required
+def budget_template(request, code):
+    cooperative, budget = _own_budget(request, code)
+    output = io.BytesIO()
+    excel.write_template(output, budget_round=budget.budget_round,
+                         organisation=budget.organisation, budget=budget)
+    output.seek(0)
+    year, org = budget.budget_round.year, budget.organisation.code
+    name = f"begroting-{cooperative.code}-{year}-{org}.xlsx"
+    return FileResponse(output, as_attachment=True, filename=name)
+
+
+def _upload_dir() -> Path:
+    folder = settings.DATA_DIR / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@login_required
+def budget_upload(request, code):
+    cooperative, budget = _own_budget(request, code)
+    context = {"cooperative": cooperative, "budget": budget}
+    if request.method == "POST":
+        if not _editable(request.user, budget):
+            messages.error(request, _("Deze begroting kan niet meer worden gewijzigd."))
+            return redirect(f"{_url('budget_grid', code)}?jaar={budget.budget_round.year}")
+        file = request.FILES.get("file")
+        data = file.read(settings.UPLOAD_MAX_BYTES + 1) if file else b""
+        upload = excel.read_upload(data, budget=budget)
+        if upload.errors:
+            context["errors"] = upload.errors
+            return render(request, "budgets/upload.html", context, status=400)
+        token = secrets.token_urlsafe(16)
+        (_upload_dir() / f"{token}.xlsx").write_bytes(data)
+        request.session["budget_upload"] = {"token": token, "budget": budget.pk,
+                                            "version": budget.version}
+        context.update(changes=services.budget_changes(budget, upload.rows),
+                       staff_changes=services.staff_upload_preview(upload), token=token)
+        return render(request, "budgets/upload_preview.html", context)
+    return render(request, "budgets/upload.html", context)
+
+
+@login_required
+@require_POST
+def budget_upload_confirm(request, code):
+    cooperative, budget = _own_budget(request, code)
+    pending = request.session.get("budget_upload") or {}
+    back = f"{_url('budget_grid', code)}?jaar={budget.budget_round.year}"
+    if pending.get("budget") != budget.pk or pending.get("token") != request.POST.get("token"):
+        messages.error(request, _("Deze upload is verlopen; upload het bestand opnieuw."))
+        return redirect(back)
+    path = _upload_dir() / f"{pending['token']}.xlsx"
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        messages.error(request, _("Deze upload is verlopen; upload het bestand opnieuw."))
+        return redirect(back)
+    upload = excel.read_upload(data, budget=budget)
+    try:
+        if upload.errors:
+            raise ValidationError(upload.errors)
+        changes = services.budget_import(
+            budget=budget, upload=upload, expected_version=pending["version"],
+            actor=request.user, reason=_("Excel-bestand ingelezen"),
+        )
+        messages.success(request, _("Ingelezen: %(n)s wijziging(en).") % {"n": len(changes)})
+    except services.StaleBudget:
+        messages.error(request, _("De begroting is intussen gewijzigd; er is niets ingelezen. "
+                                  "Upload het bestand opnieuw om de nieuwe verschillen te zien."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_lines(exc)))
+    finally:
+        path.unlink(missing_ok=True)
+        request.session.pop("budget_upload", None)
+    return redirect(back)
+
+
+# --- what everyone sees ---------------------------------------------------------------------
+
+
+@login_required
+def budget_detail(request, code, org):
+    cooperative = cooperative_for(request.user, code)
+    rnd = _round(cooperative, request)
+    budget = _member_budget(request.user, cooperative, rnd, org)
+    return render(request, "budgets/detail.html", {
+        "cooperative": cooperative, "budget": budget, "grid": selectors.budget_grid(budget),
+        "may_reopen": budget.is_submitted and rnd.is_open
+        and policy.allowed(request.user, "budget.reopen", budget),
+    })
+
+
+@login_required
+@require_POST
+def budget_reopen(request, code, org):
+    cooperative = cooperative_for(request.user, code)
+    rnd = _round(cooperative, request)
+    budget = _member_budget(request.user, cooperative, rnd, org)
+    try:
+        services.budget_reopen(budget=budget, actor=request.user,
+                               reason=request.POST.get("reason", ""))
+        messages.success(request, _("De begroting van %(org)s is heropend.")
+                         % {"org": budget.organisation})
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_lines(exc, PartnerBudget)))
+    return redirect(reverse("budget_detail", kwargs={"code": code, "org": org})
+                    + f"?jaar={rnd.year}")
+
+
+@login_required
+def budget_history(request, code, org):
+    cooperative = cooperative_for(request.user, code)
+    rnd = _round(cooperative, request)
+    budget = _member_budget(request.user, cooperative, rnd, org)
+    return render(request, "budgets/history.html", {
+        "cooperative": cooperative, "budget": budget,
+        "events": selectors.budget_history(budget),
+    })
+
+
+@login_required
+def pooled(request, code):
+    cooperative = cooperative_for(request.user, code, "pooled.view")
+    rnd = _round(cooperative, request)
+    by = request.GET.get("per", "partner")
+    by = by if by in selectors.POOL_BY else "partner"
+    area = None
+    if request.GET.get("gebied"):
+        area = Area.objects.filter(cooperative=cooperative, code=request.GET["gebied"]).first()
+    return render(request, "budgets/pooled.html", {
+        "cooperative": cooperative, "round": rnd, "area": area,
+        "areas": cooperative.areas.order_by("name"),
+        "rounds": cooperative.budget_rounds.order_by("-year"),
+        "pooled": selectors.pooled_budget(cooperative, rnd.year, by=by, area=area),
+    })
