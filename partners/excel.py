@@ -1,0 +1,384 @@
+"""The `Inzet` sheet of the budget template: the staff a partner makes available.
+
+Columns (contract in DESIGN.md): Teamcode | Team | Expertise | FTE | Kosten per FTE |
+Toelichting, followed by two optional columns Vanaf | Tot en met (a period within the round's
+year; both empty = the whole year). The sheet is the partner's whole set of commitments for the
+round: a line that is no longer on it is removed. `budgets.excel` writes and reads it as part
+of the template; `partners.services.staff_upload_apply` applies what was read.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from budgets.amounts import parse_amount
+from cooperatie.models import Expertise, Team
+from cooperatie.templatetags.money import amount as format_amount
+
+from . import selectors
+from .models import StaffCommitment
+from .parsing import parse_day, parse_fte
+from .services import CommitmentInput, commitments_plan
+
+INZET_SHEET = "Inzet"
+LISTS_SHEET = "Inzet-keuzelijsten"
+HEADER = ["Teamcode", "Team", "Expertise", "FTE", "Kosten per FTE", "Toelichting"]
+PERIOD_HEADER = ["Vanaf", "Tot en met"]
+COLUMNS = HEADER + PERIOD_HEADER
+NOTE_MAX = 2000
+BLANK_ROWS = 300  # rows with choice lists and the team-name formula below the current lines
+FTE_FORMAT = "0.00"
+MONEY_FORMAT = '"€" #,##0.00'
+DATE_FORMAT = "dd-mm-yyyy"
+
+
+class InzetChanges(list):
+    """The commitments the sheet asks for (CommitmentInput), for one partner and round."""
+
+    def __init__(self, items=(), *, budget_round, organisation):
+        super().__init__(items)
+        self.budget_round = budget_round
+        self.organisation = organisation
+
+    def plan(self):
+        return commitments_plan(budget_round=self.budget_round, organisation=self.organisation,
+                                commitments=self)
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def _format(workbook, formats: dict, name: str, spec: dict):
+    """The lead's format when the template passes one, else one of our own."""
+    if name in formats:
+        return formats[name]
+    formats[name] = workbook.add_format(spec)
+    return formats[name]
+
+
+def write_inzet_sheet(workbook, *, budget_round, organisation, formats: dict) -> None:
+    """Add the sheets `Inzet` (the partner's current commitments, ready to change) and
+    `Inzet-keuzelijsten` (team and expertise codes, and where teams still need people)."""
+    header = _format(workbook, formats, "header", {"bold": True, "bg_color": "#DCE6F1",
+                                                   "border": 1, "locked": True})
+    text = _format(workbook, formats, "text", {"locked": False, "num_format": "@"})
+    choice = _format(workbook, formats, "choice", {"locked": False})
+    money = _format(workbook, formats, "money", {"locked": False, "num_format": MONEY_FORMAT})
+    fte = _format(workbook, formats, "fte", {"locked": False, "num_format": FTE_FORMAT})
+    day = _format(workbook, formats, "date", {"locked": False, "num_format": DATE_FORMAT})
+    name = _format(workbook, formats, "team_name", {"locked": False, "font_color": "#4F5862"})
+
+    teams = list(Team.objects.filter(cooperative_id=budget_round.cooperative_id)
+                 .select_related("area").order_by("area__name", "code"))
+    expertises = list(Expertise.objects.order_by("code"))
+    commitments = list(selectors.commitments_of(budget_round, organisation))
+
+    sheet = workbook.add_worksheet(INZET_SHEET)
+    sheet.write_row(0, 0, COLUMNS, header)
+    year_start, year_end = date(budget_round.year, 1, 1), date(budget_round.year, 12, 31)
+    row = 0
+    for c in commitments:
+        row += 1
+        sheet.write_string(row, 0, c.team.code, choice)
+        sheet.write_string(row, 1, c.team.name, name)
+        sheet.write_string(row, 2, c.expertise.code, choice)
+        sheet.write_number(row, 3, c.fte, fte)
+        sheet.write_number(row, 4, c.annual_cost, money)
+        sheet.write_string(row, 5, c.note, text) if c.note else sheet.write_blank(row, 5, None,
+                                                                                  text)
+        if (c.period_start, c.period_end) == (year_start, year_end):
+            sheet.write_blank(row, 6, None, day)
+            sheet.write_blank(row, 7, None, day)
+        else:
+            sheet.write_datetime(row, 6, datetime.combine(c.period_start, datetime.min.time()),
+                                 day)
+            sheet.write_datetime(row, 7, datetime.combine(c.period_end, datetime.min.time()),
+                                 day)
+    last = row + BLANK_ROWS
+    for r in range(row + 1, last + 1):
+        # The team's name appears as soon as a code is chosen (the reader ignores it).
+        sheet.write_formula(
+            r, 1, f'=IF(A{r + 1}="","",IFERROR(VLOOKUP(A{r + 1},'
+                  f"'{LISTS_SHEET}'!$A:$B,2,FALSE),\"onbekende teamcode\"))", name, "")
+    n_teams, n_exp = max(len(teams), 1), max(len(expertises), 1)
+    sheet.data_validation(1, 0, last, 0, {
+        "validate": "list", "source": f"='{LISTS_SHEET}'!$A$2:$A${n_teams + 1}",
+        "input_title": "Teamcode", "input_message": "Kies het team (zie Inzet-keuzelijsten).",
+        "error_title": "Onbekend team",
+        "error_message": "Kies een teamcode uit de lijst op het blad Inzet-keuzelijsten.",
+    })
+    sheet.data_validation(1, 2, last, 2, {
+        "validate": "list", "source": f"='{LISTS_SHEET}'!$E$2:$E${n_exp + 1}",
+        "input_title": "Expertise", "input_message": "Kies de code van de expertise.",
+        "error_title": "Onbekende expertise",
+        "error_message": "Kies een expertisecode uit de lijst op het blad Inzet-keuzelijsten.",
+    })
+    sheet.data_validation(1, 3, last, 3, {
+        "validate": "decimal", "criteria": "between", "minimum": 0.01, "maximum": 100,
+        "input_title": "FTE", "input_message": "Meer dan 0 en hoogstens 100, 2 decimalen.",
+        "error_title": "Ongeldig aantal fte",
+        "error_message": "Vul een aantal fte in groter dan 0 en hoogstens 100 (2 decimalen).",
+    })
+    sheet.data_validation(1, 4, last, 4, {
+        "validate": "decimal", "criteria": ">=", "value": 0,
+        "input_title": "Kosten per FTE", "input_message": "Afgesproken kosten per fte per jaar.",
+        "error_title": "Ongeldig bedrag",
+        "error_message": "Vul een bedrag van 0 of meer in, met hoogstens 2 decimalen.",
+    })
+    for column, title in ((6, "Vanaf"), (7, "Tot en met")):
+        sheet.data_validation(1, column, last, column, {
+            "validate": "date", "criteria": "between",
+            "minimum": datetime.combine(year_start, datetime.min.time()),
+            "maximum": datetime.combine(year_end, datetime.min.time()),
+            "input_title": title,
+            "input_message": f"Leeg = het hele jaar {budget_round.year}.",
+            "error_title": "Datum buiten het jaar",
+            "error_message": f"Kies een datum in {budget_round.year} (dd-mm-jjjj).",
+        })
+    for column, width, fmt in ((0, 12, choice), (1, 34, name), (2, 14, choice), (3, 9, fte),
+                               (4, 17, money), (5, 44, text), (6, 13, day), (7, 13, day)):
+        sheet.set_column(column, column, width, fmt)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, last, len(COLUMNS) - 1)
+    # Only the header is locked; rows can be added, removed and sorted.
+    sheet.protect("", {"autofilter": True, "sort": True, "insert_rows": True,
+                       "delete_rows": True, "format_columns": True})
+    _write_lists_sheet(workbook, header, budget_round, teams, expertises)
+
+
+def _write_lists_sheet(workbook, header, budget_round, teams, expertises) -> None:
+    sheet = workbook.add_worksheet(LISTS_SHEET)
+    sheet.write_row(0, 0, ["Teamcode", "Team", "Gebied"], header)
+    for i, team in enumerate(teams, start=1):
+        sheet.write_row(i, 0, [team.code, team.name, team.area.name])
+    sheet.write_row(0, 4, ["Expertisecode", "Expertise"], header)
+    for i, expertise in enumerate(expertises, start=1):
+        sheet.write_row(i, 4, [expertise.code, expertise.name])
+    # Where teams still need people (all partners together; no names).
+    matrix = selectors.coverage(budget_round)
+    sheet.write_row(0, 7, ["Teamcode", "Expertisecode", "Nodig (fte)", "Toegezegd (fte)",
+                           "Tekort (fte)"], header)
+    number = workbook.add_format({"num_format": FTE_FORMAT})
+    r = 0
+    for team_row in matrix.rows:
+        for expertise, cell in zip(matrix.expertises, team_row.cells, strict=True):
+            if cell.gap:
+                r += 1
+                sheet.write_row(r, 7, [team_row.team.code, expertise.code])
+                for col, value in ((9, cell.required), (10, cell.committed), (11, cell.gap)):
+                    sheet.write_number(r, col, value, number)
+    notes = [
+        "Uitleg bij het blad Inzet",
+        "Eén regel per team, expertise en periode: hoeveel fte uw organisatie beschikbaar "
+        "stelt en tegen welke kosten per fte per jaar.",
+        f"Vanaf en Tot en met leeg laten = het hele jaar {budget_round.year}.",
+        "Een regel die u weghaalt, vervalt bij het inlezen. Het blad is uw hele inzet.",
+        "In het team ziet niemand van welke organisatie iemand komt (zonder rugnummer).",
+    ]
+    for i, line in enumerate(notes):
+        sheet.write(i + 2 + max(len(teams), len(expertises)), 0, line)
+    for column, width in ((0, 12), (1, 34), (2, 18), (4, 14), (5, 34), (7, 12), (8, 14),
+                          (9, 12), (10, 15), (11, 12)):
+        sheet.set_column(column, column, width)
+    sheet.freeze_panes(1, 0)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    number: int
+    values: list
+
+
+def where(row: int, column: str) -> str:
+    return _("Blad %(sheet)s, rij %(row)s, kolom %(column)s") % {
+        "sheet": INZET_SHEET, "row": row, "column": column}
+
+
+def _is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _is_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith("=")
+
+
+def read_inzet_sheet(rows: list[tuple], *, budget_round, organisation
+                     ) -> tuple[InzetChanges, list[str]]:
+    """Validate the sheet's cell values (openpyxl `iter_rows(values_only=True)`, header
+    first). Returns the commitments it asks for and Dutch errors naming sheet, row and column.
+    Nothing is written here; with any error, apply nothing."""
+    changes = InzetChanges(budget_round=budget_round, organisation=organisation)
+    errors: list[str] = []
+    rows = list(rows)
+    if not rows:
+        return changes, [_("Blad %(sheet)s: de kopregel ontbreekt.") % {"sheet": INZET_SHEET}]
+    header = [("" if v is None else str(v).strip()) for v in rows[0]]
+    header += [""] * (len(COLUMNS) - len(header))
+    for i, expected in enumerate(HEADER):
+        if header[i].casefold() != expected.casefold():
+            errors.append(_("Blad %(sheet)s, rij 1, kolom %(col)s: verwacht '%(expected)s', "
+                            "gevonden '%(found)s'.") % {
+                "sheet": INZET_SHEET, "col": chr(65 + i), "expected": expected,
+                "found": header[i]})
+    if errors:
+        return changes, errors
+    with_period = [h.casefold() for h in header[6:8]] == [h.casefold() for h in PERIOD_HEADER]
+    if len(rows) - 1 > settings.UPLOAD_MAX_ROWS:
+        return changes, [_("Het blad %(sheet)s heeft meer dan %(max)s rijen.") % {
+            "sheet": INZET_SHEET, "max": settings.UPLOAD_MAX_ROWS}]
+
+    teams = {t.code.casefold(): t for t in Team.objects.filter(
+        cooperative_id=budget_round.cooperative_id)}
+    team_names = {t.name.casefold(): t for t in teams.values()}
+    expertises = {}
+    for e in Expertise.objects.all():
+        expertises[e.name.casefold()] = e
+        expertises[e.code.casefold()] = e
+    for number, values in enumerate(rows[1:], start=2):
+        values = list(values)[: len(COLUMNS)]
+        values += [None] * (len(COLUMNS) - len(values))
+        if not with_period:
+            values[6] = values[7] = None
+        item = _read_row(_Row(number, values), budget_round, teams, team_names, expertises,
+                         errors)
+        if item is not None:
+            changes.append(item)
+    errors += _duplicates(changes)
+    return changes, errors
+
+
+def _read_row(row: _Row, budget_round, teams, team_names, expertises, errors):
+    code, team_name, expertise_raw, fte_raw, cost_raw, note, start_raw, end_raw = row.values
+    if _is_formula(team_name):  # our own helper formula, or anything: the code decides
+        team_name = None
+    if all(_is_empty(v) for v in (fte_raw, cost_raw, note, start_raw, end_raw)):
+        return None  # an empty line, or only a team and expertise chosen: no commitment
+    before = len(errors)
+
+    def error(column: str, message: str) -> None:
+        errors.append(f"{where(row.number, column)}: {message}")
+
+    for column, value in zip(COLUMNS, row.values, strict=True):
+        if column != "Team" and _is_formula(value):
+            error(column, _("bevat een formule; vul de waarde zelf in."))
+    if len(errors) > before:
+        return None
+    team = None
+    if not _is_empty(code):
+        team = teams.get(str(code).strip().casefold())
+        if team is None:
+            error("Teamcode", _("onbekende teamcode '%(code)s' in deze coöperatie (zie het "
+                                "blad %(lists)s).") % {"code": code, "lists": LISTS_SHEET})
+    elif not _is_empty(team_name):
+        team = team_names.get(str(team_name).strip().casefold())
+        if team is None:
+            error("Team", _("onbekend team '%(name)s'; vul de teamcode in.") % {
+                "name": team_name})
+    else:
+        error("Teamcode", _("vul de teamcode in."))
+    expertise = None
+    if _is_empty(expertise_raw):
+        error("Expertise", _("vul de expertise in."))
+    else:
+        expertise = expertises.get(str(expertise_raw).strip().casefold())
+        if expertise is None:
+            error("Expertise", _("onbekende expertise '%(code)s' (zie het blad %(lists)s).") % {
+                "code": expertise_raw, "lists": LISTS_SHEET})
+    fte = cost = None
+    try:
+        fte = parse_fte(fte_raw)
+        if fte is None:
+            error("FTE", _("vul het aantal fte in."))
+    except ValueError as exc:
+        error("FTE", str(exc))
+    try:
+        cost = parse_amount(cost_raw)
+        if cost is None:
+            error("Kosten per FTE", _("vul de kosten per fte per jaar in."))
+    except ValueError as exc:
+        error("Kosten per FTE", str(exc))
+    note = "" if _is_empty(note) else str(note).strip()
+    if len(note) > NOTE_MAX:
+        error("Toelichting", _("de toelichting is langer dan %(max)s tekens.") % {
+            "max": NOTE_MAX})
+    start, end = _read_period(row, budget_round.year, error)
+    if len(errors) > before:
+        return None
+    return CommitmentInput(team=team, expertise=expertise, fte=fte, annual_cost=cost,
+                           period_start=start, period_end=end, note=note, row=row.number)
+
+
+def _read_period(row: _Row, year: int, error):
+    days = {}
+    for column, raw, default in (("Vanaf", row.values[6], date(year, 1, 1)),
+                                 ("Tot en met", row.values[7], date(year, 12, 31))):
+        try:
+            day = parse_day(raw)
+        except ValueError as exc:
+            error(column, str(exc))
+            days[column] = None
+            continue
+        if day is None:
+            day = default
+        elif day.year != year:
+            error(column, _("%(day)s ligt buiten het jaar %(year)s van de begrotingsronde.") % {
+                "day": day.strftime("%d-%m-%Y"), "year": year})
+            day = None
+        days[column] = day
+    start, end = days["Vanaf"], days["Tot en met"]
+    if start and end and end < start:
+        error("Tot en met", _("de einddatum %(end)s ligt vóór de begindatum %(start)s.") % {
+            "end": end.strftime("%d-%m-%Y"), "start": start.strftime("%d-%m-%Y")})
+        return None, None
+    return start, end
+
+
+def _duplicates(items: list[CommitmentInput]) -> list[str]:
+    """One line per team, expertise and start date (periods may overlap: 0,4 fte extra from
+    September on top of a whole-year line is two lines)."""
+    errors, seen = [], {}
+    for item in items:
+        other = seen.setdefault((item.team.pk, item.expertise.pk, item.period_start), item)
+        if other is not item:
+            errors.append(f"{where(item.row, 'Teamcode')}: " + _(
+                "team %(team)s met expertise %(expertise)s vanaf %(start)s staat al op rij "
+                "%(other)s; voeg de regels samen.") % {
+                "team": item.team.code, "expertise": item.expertise.code,
+                "start": item.period_start.strftime("%d-%m-%Y"), "other": other.row})
+    return errors
+
+
+# --- describing what an upload would change -------------------------------------------------
+
+
+def _describe(c, *, year: int) -> str:
+    period = (_("het hele jaar") if (c.period_start, c.period_end) ==
+              (date(year, 1, 1), date(year, 12, 31))
+              else f"{c.period_start:%d-%m-%Y} t/m {c.period_end:%d-%m-%Y}")
+    return _("%(fte)s fte %(expertise)s voor %(team)s (%(period)s) à € %(cost)s per fte") % {
+        "fte": format_amount(c.fte), "expertise": c.expertise.name, "team": c.team.code,
+        "period": period, "cost": format_amount(c.annual_cost)}
+
+
+def describe_inzet_changes(changes: InzetChanges) -> list[str]:
+    """Dutch lines saying what applying the sheet would change (for a preview or dry run)."""
+    plan = changes.plan()
+    year = changes.budget_round.year
+    current = {c.pk: c for c in StaffCommitment.objects.filter(
+        pk__in=[c.pk for c, _i in plan.update])}
+    lines = [_("Inzet nieuw: %(what)s") % {"what": _describe(c, year=year)}
+             for c, _i in plan.create]
+    for c, _i in plan.update:
+        old = current[c.pk]
+        before, after = _describe(old, year=year), _describe(c, year=year)
+        if before == after:
+            after = _("toelichting gewijzigd")
+        lines.append(_("Inzet gewijzigd: %(old)s → %(new)s") % {"old": before, "new": after})
+    lines += [_("Inzet vervalt: %(what)s") % {"what": _describe(c, year=year)}
+              for c in plan.delete]
+    return lines or [_("De inzet blijft ongewijzigd.")]

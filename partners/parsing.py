@@ -1,0 +1,71 @@
+"""Reading FTE and dates typed by people (Dutch or plain notation) into exact values.
+Money goes through budgets.amounts.parse_amount, so every screen and sheet reads it alike."""
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from .models import FTE_MAX
+
+DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")
+
+
+def parse_fte(raw) -> Decimal | None:
+    """'0,8', '0.8', 0.8, 1 → Decimal('0.80'); '' → None. An FTE never has thousands, so
+    a dot is always the decimal point. Raises ValueError with a Dutch message for text,
+    0 or less, above 100, or more than 2 decimals."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise ValueError(_("%(value)s is geen aantal fte.") % {"value": raw})
+    if isinstance(raw, int | float | Decimal):
+        text = str(raw)
+    else:
+        text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+        if text.lower().endswith("fte"):
+            text = text[:-3]
+        if not text:
+            return None
+        text = text.replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(_("'%(value)s' is geen aantal fte.") % {"value": raw}) from None
+    if not value.is_finite():
+        raise ValueError(_("'%(value)s' is geen aantal fte.") % {"value": raw})
+    if value <= 0:
+        raise ValueError(_("het aantal fte moet groter zijn dan 0 (%(value)s).") % {
+            "value": raw})
+    if value > FTE_MAX:
+        raise ValueError(_("hoogstens %(max)s fte op één regel (%(value)s).") % {
+            "max": int(FTE_MAX), "value": raw})
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError(_("een aantal fte heeft hoogstens 2 decimalen (%(value)s).") % {
+            "value": raw})
+    return value.quantize(Decimal("0.01"))
+
+
+def parse_day(raw) -> date | None:
+    """A date cell (date or datetime) or text such as '01-03-2026' or '2026-03-01'."""
+    if raw is None:
+        return None
+    if isinstance(raw, datetime):
+        if raw.time() != datetime.min.time():
+            raise ValueError(_("'%(value)s' is geen datum.") % {"value": raw})
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, int | float | Decimal):
+        raise ValueError(_("'%(value)s' is geen datum; schrijf bijvoorbeeld 01-03-2026.") % {
+            "value": raw})
+    text = str(raw).strip()
+    if not text:
+        return None
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(_("'%(value)s' is geen datum; schrijf bijvoorbeeld 01-03-2026.") % {
+        "value": raw})
