@@ -109,7 +109,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Grouping only where we ask for it (money filters): years and codes stay "2026".
+USE_THOUSAND_SEPARATOR = False
 
 # --- static files: served by the app itself, no CDN -----------------------------------------
 STATIC_URL = "static/"

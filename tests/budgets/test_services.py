@@ -96,9 +96,10 @@ def test_resubmission_reverses_and_reposts(draft, hoods, streams, users):
     second = ledger.live_posting("budget", draft.pk)
     assert second.pk != first.pk
     reversal = LedgerTransaction.objects.get(reverses=first)
-    assert ledger.balance(reversal.entries.all()) == Decimal("-10.00")
+    money = {"kind": LedgerEntry.Kind.CONTRIBUTION}
+    assert ledger.balance(reversal.entries.filter(**money)) == Decimal("-10.00")
     all_entries = LedgerEntry.objects.filter(transaction__source_type="budget",
-                                             transaction__source_id=draft.pk)
+                                             transaction__source_id=draft.pk, **money)
     assert ledger.balance(all_entries) == Decimal("25.50")
     assert all_entries.count() == 3  # nothing updated or deleted: +10, -10, +25.50
 

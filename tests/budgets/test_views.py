@@ -1,0 +1,180 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from budgets import services
+from budgets.models import BudgetLine, PartnerBudget
+from budgets.selectors import pooled_total
+from tests.budgets.xlsx import fill, template_bytes
+from tests.conftest import login
+
+
+def url(name, **kw):
+    return reverse(name, kwargs={"code": "tom", **kw})
+
+
+def cell(hood, stream):
+    return f"{hood.pk}-{stream.pk}"
+
+
+def test_director_fills_saves_and_submits_in_the_browser_flow(client, draft, hoods, streams,
+                                                               users, tom):
+    login(client, "tom-directeur")
+    page = client.get(url("budget_grid"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Begroting Welzijn Rijnstreek 2026" in html and 'name="version"' in html
+    data = {"version": draft.version, f"a-{cell(hoods[0], streams[0])}": "12.500,00",
+            f"n-{cell(hoods[0], streams[0])}": "coördinator", f"a-{cell(hoods[1], streams[2])}": "99,99",
+            "reason": "eerste opzet"}
+    response = client.post(url("budget_grid"), data, follow=True)
+    assert "Opgeslagen: 2 wijziging(en)." in response.content.decode()
+    assert sorted(BudgetLine.objects.filter(budget=draft).values_list("amount", flat=True)) == [
+        Decimal("99.99"), Decimal("12500.00")]
+    before = pooled_total(tom, 2026)
+    client.post(url("budget_submit"), {"jaar": 2026})
+    draft.refresh_from_db()
+    assert draft.status == PartnerBudget.Status.SUBMITTED
+    assert pooled_total(tom, 2026) - before == Decimal("12599.99")
+    # read-only for the director now
+    assert 'name="version"' not in client.get(url("budget_grid")).content.decode()
+
+
+def test_bad_input_in_the_grid_keeps_what_was_typed_and_saves_nothing(client, draft, hoods,
+                                                                       streams):
+    login(client, "tom-directeur")
+    data = {"version": draft.version, f"a-{cell(hoods[0], streams[0])}": "100",
+            f"a-{cell(hoods[1], streams[0])}": "honderd"}
+    response = client.post(url("budget_grid"), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"{hoods[1].name}, {streams[0].name}: &#x27;honderd&#x27; is geen bedrag." in html
+    assert 'value="honderd"' in html
+    assert not BudgetLine.objects.filter(budget=draft).exists()
+
+
+def test_second_save_on_a_stale_version_is_refused_and_shows_the_other_change(
+        client, draft, hoods, streams, users):
+    login(client, "tom-directeur")
+    loaded = draft.version
+    services.budget_line_set(budget=draft, neighbourhood=hoods[0], funding_stream=streams[0],
+                             amount=Decimal("700.00"), actor=users["tom-directeur"],
+                             reason="collega in ander venster")
+    response = client.post(url("budget_grid"), {
+        "version": loaded, f"a-{cell(hoods[0], streams[0])}": "1,00"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "intussen door iemand anders gewijzigd" in html
+    assert "€\xa0700,00" in html
+    assert BudgetLine.objects.get(budget=draft).amount == Decimal("700.00")
+
+
+def test_upload_preview_then_confirm(client, draft, hoods, streams):
+    login(client, "tom-directeur")
+    data = fill(template_bytes(draft), {(hoods[0].code, streams[0].code): "2.500,10"})
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("begroting.xlsx", data)
+    preview = client.post(url("budget_upload"), {"file": upload})
+    html = preview.content.decode()
+    assert preview.status_code == 200 and "€\xa02.500,10" in html
+    assert not BudgetLine.objects.filter(budget=draft).exists()  # preview changes nothing
+    token = client.session["budget_upload"]["token"]
+    client.post(url("budget_upload_confirm"), {"token": token})
+    assert BudgetLine.objects.get(budget=draft).amount == Decimal("2500.10")
+
+
+def test_bad_upload_lists_errors_and_changes_nothing(client, draft, hoods, streams):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    login(client, "tom-directeur")
+    data = fill(template_bytes(draft), {(hoods[0].code, streams[0].code): -1,
+                                        (hoods[1].code, streams[0].code): "x"})
+    response = client.post(url("budget_upload"), {"file": SimpleUploadedFile("b.xlsx", data)})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Er zijn 2 fouten" in html and "rij" in html and "kolom Bedrag" in html
+    assert not BudgetLine.objects.filter(budget=draft).exists()
+    response = client.post(url("budget_upload"),
+                           {"file": SimpleUploadedFile("b.xlsx", b"geen excel")})
+    assert "Dit is geen geldig Excel-bestand" in response.content.decode()
+
+
+def test_drafts_are_private_submitted_budgets_are_open(client, tom):
+    draft_org = "tom-jeugd"  # tom-directeur2's draft in the demo
+    submitted_org = "tom-ggz"
+    login(client, "tom-directeur")
+    assert client.get(url("budget_detail", org=draft_org)).status_code == 404
+    assert client.get(url("budget_history", org=draft_org)).status_code == 404
+    assert client.get(url("budget_detail", org=submitted_org)).status_code == 200
+    login(client, "tom-bestuurslid")
+    assert client.get(url("budget_detail", org=draft_org)).status_code == 200
+    login(client, "heerlen-directeur")
+    assert client.get(url("budget_detail", org=submitted_org)).status_code == 404
+
+
+def test_director_cannot_open_another_partners_grid_by_code(client, draft):
+    login(client, "tom-directeur")
+    response = client.get(url("budget_grid") + "?org=tom-jeugd")
+    assert response.status_code == 403
+    assert "Geen toegang" in response.content.decode()
+    before = BudgetLine.objects.filter(budget__organisation__code="tom-jeugd").count()
+    client.post(url("budget_grid"), {"org": "tom-jeugd", "version": 1})
+    assert BudgetLine.objects.filter(budget__organisation__code="tom-jeugd").count() == before
+
+
+def test_board_reopens_with_reason_director_cannot(client, tom, users):
+    budget = tom.budget_rounds.get(year=2026).budgets.get(organisation__code="tom-ggz")
+    login(client, "tom-directeur")
+    client.post(url("budget_reopen", org="tom-ggz"), {"reason": "ik wil"})
+    budget.refresh_from_db()
+    assert budget.is_submitted
+    login(client, "tom-bestuurslid")
+    client.post(url("budget_reopen", org="tom-ggz"), {"reason": ""})
+    budget.refresh_from_db()
+    assert budget.is_submitted
+    client.post(url("budget_reopen", org="tom-ggz"), {"reason": "bedrag Boskoop klopt niet"})
+    budget.refresh_from_db()
+    assert not budget.is_submitted
+    history = client.get(url("budget_history", org="tom-ggz")).content.decode()
+    assert "bedrag Boskoop klopt niet" in history and "tom-bestuurslid" in history
+
+
+def test_history_shows_line_changes_old_to_new(client, draft, hoods, streams, users):
+    for amount in ("10.00", "12.50"):
+        services.budget_line_set(budget=draft, neighbourhood=hoods[0], funding_stream=streams[0],
+                                 amount=Decimal(amount), actor=users["tom-directeur"],
+                                 reason=f"naar {amount}")
+    login(client, "tom-directeur")
+    html = client.get(url("budget_history", org="tom-welzijn")).content.decode()
+    assert "€\xa010,00" in html and "€\xa012,50" in html and "naar 12.50" in html
+
+
+def test_pooled_budget_shows_submitted_budgets_to_every_member(client, tom):
+    login(client, "tom-directeur2")
+    html = client.get(url("pooled")).content.decode()
+    total = pooled_total(tom, 2026)
+    from cooperatie.templatetags.money import euro
+
+    assert euro(total) in html
+    assert "Ridderveld" in html and "Alphen-Noord" in html
+    by_stream = client.get(url("pooled") + "?per=stroom&gebied=NOORD").content.decode()
+    assert "Wmo-ondersteuning" in by_stream and "Boskoop" not in by_stream
+
+
+@pytest.mark.parametrize("name", ["pooled", "budget_round"])
+def test_pages_use_a_constant_number_of_queries(client, db, name,
+                                              django_assert_max_num_queries):
+    login(client, "beheerder")
+    for code in ("malberg", "heerlen"):  # 1 and 18 neighbourhoods, 11 and 10 partners
+        with django_assert_max_num_queries(14):
+            assert client.get(reverse(name, kwargs={"code": code})).status_code == 200
+
+
+def test_grid_uses_a_constant_number_of_queries(client, db, django_assert_max_num_queries):
+    for code in ("malberg", "heerlen"):
+        login(client, f"{code}-directeur2")  # has a draft with lines in the demo
+        with django_assert_max_num_queries(16):
+            response = client.get(reverse("budget_grid", kwargs={"code": code}))
+        assert response.status_code == 200
