@@ -15,8 +15,18 @@ def open_round(cooperative) -> BudgetRound | None:
 
 
 def dashboard_budget_panels(user, cooperative, roles) -> dict:
-    return {"rounds": list(cooperative.budget_rounds.order_by("-year")),
-            "open_round": open_round(cooperative)}
+    """What the dashboard shows about budgets: the director's own budget, the round's
+    progress for the board, the pooled total for everyone."""
+    rnd = open_round(cooperative) or cooperative.budget_rounds.order_by("-year").first()
+    panel = {"round": rnd}
+    if rnd is None:
+        return panel
+    budgets = round_budgets(rnd)
+    panel["own"] = [(org, budget) for org, budget in budgets if org.pk in roles.director_of]
+    panel["submitted"] = sum(1 for _, b in budgets if b is not None and b.is_submitted)
+    panel["members"] = len(budgets)
+    panel["pooled_total"] = pooled_total(cooperative, rnd.year)
+    return panel
 
 
 def contributions(cooperative, year: int):

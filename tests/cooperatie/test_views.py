@@ -78,3 +78,10 @@ def test_admin_lists_every_model_with_history(client, db):
     for model in admin.site._registry:
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         assert client.get(url).status_code == 200, url
+
+
+def test_dutch_even_when_the_browser_asks_for_english(client, db):
+    login(client, "tom-directeur")
+    page = client.get(reverse("cooperative_home", args=["tom"]),
+                      HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="nl"' in page and "Leden" in page
