@@ -7,6 +7,8 @@ from .models import (
     Cooperative,
     CooperativeRole,
     Expertise,
+    Indicator,
+    Measurement,
     Membership,
     Neighbourhood,
     Population,
@@ -76,3 +78,19 @@ class BoardSeatAdmin(SimpleHistoryAdmin):
 class CooperativeRoleAdmin(SimpleHistoryAdmin):
     list_display = ["user", "role", "cooperative"]
     list_filter = ["cooperative", "role"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "aim", "unit", "direction", "target", "cooperative"]
+    list_filter = ["cooperative", "aim", "method"]
+    list_select_related = ["cooperative"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "scope", "year", "period", "value", "respondents"]
+    list_filter = ["indicator__cooperative", "scope", "year"]
+    list_select_related = ["indicator", "area", "neighbourhood", "team"]
+    raw_id_fields = ["indicator", "area", "neighbourhood", "team"]

@@ -287,3 +287,4 @@ def check_period(obj) -> None:
         raise ValidationError(
             {"valid_to": _("De einddatum ligt vóór de begindatum.")}
         )
+from .evaluation.models import Indicator, Measurement  # noqa: E402,F401

@@ -15,5 +15,6 @@ urlpatterns = [
     path("c/<slug:code>/", views.cooperative_home, name="cooperative_home"),
     path("c/<slug:code>/structuur/", views.structure, name="structure"),
     path("c/<slug:code>/begroting/", include("budgets.urls")),
+    path("c/<slug:code>/evaluatie/", include("cooperatie.evaluation.urls")),
     path("beheer/", admin.site.urls),
 ]

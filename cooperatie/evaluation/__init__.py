@@ -1,0 +1,1 @@
+"""The quadruple-aim evaluation: indicators, targets, measurements and the scorecard."""

@@ -1,0 +1,386 @@
+"""Reads for the evaluation: scopes, the scorecard (page and exports), derived values.
+
+`scorecard(cooperative, year, scope)` is what every view of the results uses, the Excel export
+included: it never hands out a number that rests on too few respondents.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, Count, IntegerField, Sum, Value, When
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from budgets.models import LedgerEntry
+from budgets.selectors import pooled_total
+
+from ..models import Area, Cooperative, Neighbourhood, Population, Team
+from . import values
+from .models import Indicator, Measurement
+from .values import Status
+
+SUPPRESSED = _("te weinig waarnemingen")
+NO_BUDGETS = _("nog geen ingediende begrotingen")
+
+
+# --- scopes -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a measurement or a scorecard is about: the cooperative, an area, a neighbourhood
+    or a team, always of one cooperative."""
+
+    cooperative: Cooperative
+    kind: str
+    obj: Area | Neighbourhood | Team | None = None
+
+    @property
+    def key(self) -> str:
+        return self.kind if self.obj is None else f"{self.kind}:{self.obj.code}"
+
+    @property
+    def code(self) -> str:
+        return "" if self.obj is None else self.obj.code
+
+    @property
+    def label(self) -> str:
+        if self.obj is None:
+            return str(self.cooperative)
+        return f"{Measurement.Scope(self.kind).label} {self.obj}"
+
+    @property
+    def measurement_fields(self) -> dict:
+        field_name = Measurement.SCOPE_FIELDS.get(self.kind)
+        return {"scope": self.kind, **({field_name: self.obj} if field_name else {})}
+
+    def __str__(self):
+        return self.label
+
+
+def cooperative_scope(cooperative: Cooperative) -> Scope:
+    return Scope(cooperative, Measurement.Scope.COOPERATIVE)
+
+
+def scope_of(measurement: Measurement) -> Scope:
+    return Scope(measurement.indicator.cooperative, measurement.scope, measurement.scope_object)
+
+
+def scopes_of(cooperative: Cooperative) -> list[Scope]:
+    """Every scope of the cooperative: itself, its areas, neighbourhoods and teams."""
+    scopes = [cooperative_scope(cooperative)]
+    for kind, model in ((Measurement.Scope.AREA, Area),
+                        (Measurement.Scope.NEIGHBOURHOOD, Neighbourhood),
+                        (Measurement.Scope.TEAM, Team)):
+        objs = model.objects.filter(cooperative=cooperative).order_by("name")
+        scopes += [Scope(cooperative, kind, obj) for obj in objs]
+    return scopes
+
+
+def scope_options(cooperative: Cooperative) -> list[tuple[str, list[tuple[str, str]]]]:
+    """For a <select> with option groups."""
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    names = {Measurement.Scope.COOPERATIVE: gettext("Coöperatie"),
+             Measurement.Scope.AREA: gettext("Gebieden"),
+             Measurement.Scope.NEIGHBOURHOOD: gettext("Buurten"),
+             Measurement.Scope.TEAM: gettext("Teams")}
+    for scope in scopes_of(cooperative):
+        label = scope.label if scope.obj is None else str(scope.obj)
+        groups[names[scope.kind]].append((scope.key, label))
+    return list(groups.items())
+
+
+def scope_from_key(cooperative: Cooperative, key: str) -> Scope | None:
+    """Resolve a scope key ("team:SBT01") within the cooperative; None if it is not one of its
+    scopes (another cooperative's team looks exactly like one that does not exist)."""
+    kind, _sep, code = (key or "").partition(":")
+    if kind == Measurement.Scope.COOPERATIVE and not code:
+        return cooperative_scope(cooperative)
+    model = {Measurement.Scope.AREA: Area, Measurement.Scope.NEIGHBOURHOOD: Neighbourhood,
+             Measurement.Scope.TEAM: Team}.get(kind)
+    if model is None or not code:
+        return None
+    obj = model.objects.filter(cooperative=cooperative, code=code).first()
+    return Scope(cooperative, kind, obj) if obj else None
+
+
+def scope_lookup(cooperative: Cooperative) -> dict[tuple[str, str], Scope]:
+    """(kind, code in lower case) → scope, for reading uploads (three queries)."""
+    return {(s.kind, s.code.lower()): s for s in scopes_of(cooperative)}
+
+
+# --- derived values from the ledger -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Pooled budget and inhabitants of one scope in one year (inhabitants None when some
+    neighbourhood of the scope has no inhabitants for that year)."""
+
+    pooled: Decimal
+    inhabitants: int | None
+
+
+def _neighbourhood_ids(scope: Scope) -> list[int] | None:
+    """The scope's neighbourhoods; None for the whole cooperative (all of its money)."""
+    if scope.kind == Measurement.Scope.COOPERATIVE:
+        return None
+    if scope.kind == Measurement.Scope.NEIGHBOURHOOD:
+        return [scope.obj.pk]
+    # an area's neighbourhoods, or the neighbourhoods a team works in
+    return list(scope.obj.neighbourhoods.values_list("pk", flat=True))
+
+
+def figures_by_year(scope: Scope, years) -> dict[int, Figures]:
+    """Pooled budget and inhabitants per year in a constant number of queries.
+
+    The pooled budget is the sum of the partners' contributions in the ledger, exactly as
+    `budgets.selectors.pooled_total` counts it (a test holds the two together)."""
+    years = sorted(set(years))
+    hood_ids = _neighbourhood_ids(scope)
+    entries = LedgerEntry.objects.filter(cooperative=scope.cooperative, year__in=years,
+                                         kind=LedgerEntry.Kind.CONTRIBUTION)
+    populations = Population.objects.filter(year__in=years)
+    if hood_ids is None:
+        populations = populations.filter(neighbourhood__cooperative=scope.cooperative)
+        hood_count = Neighbourhood.objects.filter(cooperative=scope.cooperative).count()
+    else:
+        entries = entries.filter(neighbourhood_id__in=hood_ids)
+        populations = populations.filter(neighbourhood_id__in=hood_ids)
+        hood_count = len(hood_ids)
+    pooled = dict(entries.values_list("year").annotate(total=Sum("amount")).order_by())
+    people = {row["year"]: row for row in populations.values("year").annotate(
+        total=Sum("inhabitants"), n=Count("id")).order_by()}
+    out = {}
+    for year in years:
+        row = people.get(year)
+        complete = row is not None and hood_count > 0 and row["n"] == hood_count
+        out[year] = Figures(pooled=pooled.get(year) or Decimal("0.00"),
+                            inhabitants=row["total"] if complete and row["total"] else None)
+    return out
+
+
+@dataclass(frozen=True)
+class Derived:
+    value: Decimal | None
+    note: str = ""
+
+
+def _cost_from(figures: Figures, year: int) -> Derived:
+    if figures.inhabitants is None:
+        return Derived(None, gettext("geen inwonertal bekend voor %(year)s") % {"year": year})
+    if figures.pooled == 0:
+        return Derived(None, str(NO_BUDGETS))
+    return Derived(values.per_inhabitant(figures.pooled, figures.inhabitants))
+
+
+def derived_value(indicator: Indicator, year: int, figures: dict[int, Figures]) -> Derived:
+    """The value of a derived indicator in a year, from `figures_by_year` (which must hold the
+    year and, for a change, the baseline year)."""
+    now = _cost_from(figures[year], year)
+    if indicator.method == Indicator.Method.COST_PER_INHABITANT or now.value is None:
+        return now
+    base_year = indicator.baseline_year
+    base = _cost_from(figures[base_year], base_year)
+    if base.value is None:
+        return Derived(None, gettext("basisjaar %(year)s: %(note)s")
+                       % {"year": base_year, "note": base.note})
+    f, b = figures[year], figures[base_year]
+    return Derived(values.change_percent(f.pooled, f.inhabitants, b.pooled, b.inhabitants))
+
+
+def cost_per_inhabitant(cooperative: Cooperative, year: int, scope: Scope | None = None
+                        ) -> Derived:
+    """One year, one scope, straight from `pooled_total` (for checks and single figures)."""
+    scope = scope or cooperative_scope(cooperative)
+    hood_ids = _neighbourhood_ids(scope)
+    hoods = (Neighbourhood.objects.filter(cooperative=cooperative) if hood_ids is None
+             else Neighbourhood.objects.filter(pk__in=hood_ids))
+    total = pooled_total(cooperative, year, neighbourhoods=None if hood_ids is None else hoods)
+    people = Population.objects.filter(neighbourhood__in=hoods, year=year).aggregate(
+        total=Sum("inhabitants"), n=Count("id"))
+    complete = people["n"] == hoods.count() and people["total"]
+    return _cost_from(Figures(total, people["total"] if complete else None), year)
+
+
+# --- the scorecard ----------------------------------------------------------------------------
+
+
+@dataclass
+class TrendPoint:
+    year: int
+    period: str
+    value: Decimal | None
+    suppressed: bool = False
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return values.period_label(self.year, self.period)
+
+
+@dataclass
+class ScorecardRow:
+    """One indicator on the scorecard. `value` is None whenever it may not or cannot be shown:
+    then `suppressed` says whether too few respondents are the reason, `note` says why."""
+
+    indicator: Indicator
+    value: Decimal | None
+    status: Status
+    suppressed: bool = False
+    note: str = ""
+    period: str = ""
+    respondents: int | None = None
+    parts: tuple[int, int, int] | None = None
+    measurement_count: int | None = None
+    trend: list[TrendPoint] = field(default_factory=list)
+
+    @property
+    def aim(self) -> str:
+        return self.indicator.aim
+
+    @property
+    def display(self) -> str:
+        if self.suppressed:
+            return str(SUPPRESSED)
+        if self.value is None:
+            return self.note or gettext("geen meting")
+        return values.format_value(self.value, self.indicator.unit)
+
+    @property
+    def status_label(self) -> str:
+        return str(self.status.label)
+
+    @property
+    def target_display(self) -> str:
+        return self.indicator.target_display
+
+    @property
+    def baseline_display(self) -> str:
+        return self.indicator.baseline_display
+
+    @property
+    def derived(self) -> bool:
+        return self.indicator.is_derived
+
+
+@dataclass
+class Scorecard:
+    cooperative: Cooperative
+    year: int
+    scope: Scope
+    rows: list[ScorecardRow]
+
+    @cached_property
+    def aims(self) -> list[tuple[str, str, list[ScorecardRow]]]:
+        """(aim, label, rows) for all four aims, in their fixed order."""
+        return [(aim.value, str(aim.label), [r for r in self.rows if r.aim == aim])
+                for aim in Indicator.Aim]
+
+
+def _measured_row(indicator: Indicator, year: int, measurements: list[Measurement]
+                  ) -> ScorecardRow:
+    trend = [TrendPoint(m.year, m.period, None if m.suppressed else m.result,
+                        suppressed=m.suppressed, note=str(SUPPRESSED) if m.suppressed else "")
+             for m in measurements]
+    current = [m for m in measurements if m.year == year]
+    if not current:
+        return ScorecardRow(indicator, None, Status.UNKNOWN,
+                            note=gettext("geen meting in %(year)s") % {"year": year},
+                            measurement_count=len(measurements), trend=trend)
+    latest = current[-1]
+    if latest.suppressed:
+        return ScorecardRow(indicator, None, Status.UNKNOWN, suppressed=True,
+                            note=str(SUPPRESSED), period=latest.period_label,
+                            measurement_count=len(measurements), trend=trend)
+    value = latest.result
+    return ScorecardRow(
+        indicator, value,
+        values.status(value, target=indicator.target, direction=indicator.direction,
+                      tolerance=indicator.tolerance),
+        period=latest.period_label, respondents=latest.respondents, parts=latest.parts,
+        measurement_count=len(measurements), trend=trend,
+    )
+
+
+def _derived_row(indicator: Indicator, year: int, figures: dict[int, Figures]) -> ScorecardRow:
+    trend = []
+    for y in range(indicator.first_year, year + 1):
+        d = derived_value(indicator, y, figures)
+        trend.append(TrendPoint(y, Measurement.Period.YEAR, d.value, note=d.note))
+    now = derived_value(indicator, year, figures)
+    return ScorecardRow(
+        indicator, now.value,
+        values.status(now.value, target=indicator.target, direction=indicator.direction,
+                      tolerance=indicator.tolerance),
+        note=now.note, period=str(year), trend=trend,
+    )
+
+
+def scorecard(cooperative: Cooperative, year: int, scope: Scope | None = None) -> Scorecard:
+    """The four aims with their indicators for one scope and year: the value (the latest
+    period of the year), its status against the target, the trend over all periods up to the
+    year, and the number of measurements. A constant number of queries, however many
+    indicators or periods."""
+    scope = scope or cooperative_scope(cooperative)
+    indicators = [i for i in Indicator.objects.filter(cooperative=cooperative)
+                  .order_by("position", "name", "pk") if i.covers(year)]
+    measured = [i for i in indicators if not i.is_derived]
+    derived = [i for i in indicators if i.is_derived]
+    by_indicator: dict[int, list[Measurement]] = defaultdict(list)
+    if measured:
+        for m in Measurement.objects.filter(indicator__in=[i.pk for i in measured],
+                                            year__lte=year, **scope.measurement_fields):
+            by_indicator[m.indicator_id].append(m)
+    figures = {}
+    if derived:
+        years = {y for i in derived for y in range(i.first_year, year + 1)}
+        years |= {i.baseline_year for i in derived if i.baseline_year}
+        figures = figures_by_year(scope, years)
+    rows = []
+    for indicator in indicators:
+        if indicator.is_derived:
+            rows.append(_derived_row(indicator, year, figures))
+        else:
+            ms = sorted(by_indicator[indicator.pk],
+                        key=lambda m: values.period_sort_key(m.year, m.period))
+            for m in ms:
+                m.indicator = indicator  # no query per measurement for its indicator
+            rows.append(_measured_row(indicator, year, ms))
+    return Scorecard(cooperative, year, scope, rows)
+
+
+def scorecard_years(cooperative: Cooperative) -> list[int]:
+    """The years a scorecard can be asked for: from the first indicator's start to now."""
+    this_year = timezone.localdate().year
+    first = (Indicator.objects.filter(cooperative=cooperative)
+             .order_by("first_year").values_list("first_year", flat=True).first())
+    return list(range(min(first or this_year, this_year), this_year + 1))
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+def aim_order(prefix: str = "") -> Case:
+    """The aims in their fixed order (not alphabetical), for order_by."""
+    return Case(*[When(**{f"{prefix}aim": aim}, then=Value(i))
+                  for i, aim in enumerate(Indicator.Aim.values)], output_field=IntegerField())
+
+
+def indicators_of(cooperative: Cooperative):
+    return (Indicator.objects.filter(cooperative=cooperative)
+            .annotate(measurement_count=Count("measurements"))
+            .order_by(aim_order(), "position", "name"))
+
+
+def measurements_of(cooperative: Cooperative, year: int | None = None):
+    qs = (Measurement.objects.filter(indicator__cooperative=cooperative)
+          .select_related("indicator", "indicator__cooperative", "area", "neighbourhood",
+                          "team"))
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by(aim_order("indicator__"), "indicator__position", "indicator__name",
+                       "-year", "scope", "period", "pk")
