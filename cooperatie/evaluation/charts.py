@@ -79,7 +79,8 @@ def trend_svg(row: ScorecardRow, uid: str) -> SafeString:
     def x_of(index: int) -> float:
         return LEFT + plot_w / 2 if len(points) == 1 else LEFT + index * plot_w / (len(points) - 1)
 
-    for value in (hi - pad, lo + pad) if hi - lo > 0 else ():
+    # The axis is labelled with the lowest and highest value shown (none if all are gaps).
+    for value in (hi - pad, lo + pad) if known else ():
         out.append(f'<text {MUTED} font-size="9" x="{LEFT - 4}" y="{y_of(value) + 3:.1f}" '
                    f'text-anchor="end">{escape(_fmt(value, unit))}</text>')
     if target is not None:

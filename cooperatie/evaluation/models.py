@@ -328,9 +328,11 @@ class Measurement(models.Model):
 
     @property
     def scope_label(self) -> str:
+        """"team Tom Noord", "gebied Alphen-Noord", or the cooperative's name."""
         obj = self.scope_object
-        label = self.Scope(self.scope).label if self.scope in self.Scope.values else self.scope
-        return f"{label} {obj}" if obj else str(label)
+        if obj is not None:
+            return f"{self.Scope(self.scope).label} {obj}"
+        return str(self.indicator.cooperative) if self.indicator_id else str(self.scope)
 
     @property
     def period_label(self) -> str:

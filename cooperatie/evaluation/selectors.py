@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from budgets.ledger import totals
 from budgets.models import LedgerEntry
 from budgets.selectors import pooled_total
 
@@ -151,7 +152,7 @@ def figures_by_year(scope: Scope, years) -> dict[int, Figures]:
         entries = entries.filter(neighbourhood_id__in=hood_ids)
         populations = populations.filter(neighbourhood_id__in=hood_ids)
         hood_count = len(hood_ids)
-    pooled = dict(entries.values_list("year").annotate(total=Sum("amount")).order_by())
+    pooled = {row["year"]: row["total"] for row in totals(entries, "year")}
     people = {row["year"]: row for row in populations.values("year").annotate(
         total=Sum("inhabitants"), n=Count("id")).order_by()}
     out = {}
