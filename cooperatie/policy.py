@@ -157,6 +157,8 @@ RULES: dict[str, Rule] = {
     "export.start": lambda r, coop: r.board or r.any_finance,
     "staff.commit": lambda r, org: org.pk in r.director_of,
     "staff.needs": lambda r, coop: r.board,
+    # Coverage and the team view name no employers ("zonder rugnummer"): open to all members.
+    "staff.view": lambda r, coop: r.member,
     "inkind.view": lambda r, coop: r.board or r.any_finance or r.superuser,
     "plan.draft": lambda r, coop: r.board,
     "proposal.vote": lambda r, proposal: r.board,

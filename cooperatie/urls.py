@@ -16,5 +16,6 @@ urlpatterns = [
     path("c/<slug:code>/structuur/", views.structure, name="structure"),
     path("c/<slug:code>/begroting/", include("budgets.urls")),
     path("c/<slug:code>/evaluatie/", include("cooperatie.evaluation.urls")),
+    path("c/<slug:code>/inzet/", include("partners.urls")),
     path("beheer/", admin.site.urls),
 ]

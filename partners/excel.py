@@ -264,7 +264,9 @@ def _read_row(row: _Row, budget_round, teams, team_names, expertises, errors):
         errors.append(f"{where(row.number, column)}: {message}")
 
     for column, value in zip(COLUMNS, row.values, strict=True):
-        if column != "Team" and _is_formula(value):
+        # values_only cannot tell a formula from text that starts with "=": the note is free
+        # text; in the other columns a value starting with "=" is a formula.
+        if column not in ("Team", "Toelichting") and _is_formula(value):
             error(column, _("bevat een formule; vul de waarde zelf in."))
     if len(errors) > before:
         return None

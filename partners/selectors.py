@@ -171,6 +171,7 @@ class AreaSummary:
     totals: list[Totals]  # one per expertise column
     total: Totals = field(default_factory=Totals)
     suggestions: list[Suggestion] = field(default_factory=list)
+    lines: list[tuple[Expertise, Totals]] = field(default_factory=list)  # for templates
 
 
 @dataclass
@@ -232,6 +233,7 @@ def coverage(budget_round: BudgetRound, *, area: Area | None = None) -> Coverage
                 t.add(cell)
         rows.append(row)
     for summary in summaries.values():
+        summary.lines = list(zip(expertises, summary.totals, strict=True))
         summary.suggestions = _suggestions(
             [r for r in rows if r.team.area_id == summary.area.pk], expertises)
     return Coverage(budget_round=budget_round, expertises=expertises, rows=rows,
