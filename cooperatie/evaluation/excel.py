@@ -328,7 +328,8 @@ def template_workbook(cooperative: Cooperative, year: int, period: str) -> bytes
             sheet.write_string(row, 0, indicator.code)
             sheet.write_string(row, 1, indicator.name, grey)
             sheet.write_string(row, 2, SCOPE_NAMES[scope.kind])
-            sheet.write_string(row, 3, scope.code)
+            if scope.code:
+                sheet.write_string(row, 3, scope.code)
             sheet.write_string(row, 4, str(scope.obj or cooperative), grey)
             sheet.write_number(row, 5, year)
             sheet.write_string(row, 6, PERIOD_NAMES[period])
@@ -372,7 +373,8 @@ def template_workbook(cooperative: Cooperative, year: int, period: str) -> bytes
     levels.set_column(2, 2, 40)
     for r, scope in enumerate(scopes, start=1):
         levels.write_string(r, 0, SCOPE_NAMES[scope.kind])
-        levels.write_string(r, 1, scope.code)
+        if scope.code:
+            levels.write_string(r, 1, scope.code)
         levels.write_string(r, 2, str(scope.obj or cooperative))
 
     help_sheet = book.add_worksheet("Toelichting")

@@ -174,19 +174,22 @@ def measurements_check(*, cooperative: Cooperative, entries: list[MeasurementInp
             count_stable=entry.count_stable, count_declined=entry.count_declined,
             note=entry.note, **entry.scope.measurement_fields,
         )
-        try:
-            m.full_clean()
-        except ValidationError as exc:
-            errors += [RowError(entry.row, f, msg) for f, msg in _field_messages(exc)]
-            continue
+        valid = True
         key = (indicator.pk, entry.scope.key, entry.year, entry.period)
         if key in seen:
+            valid = False
             errors.append(RowError(entry.row, "period", _(
                 "Dezelfde indicator, hetzelfde niveau en dezelfde periode staan ook in "
                 "rij %(row)s.") % {"row": seen[key]}))
-            continue
-        seen[key] = entry.row
-        objects.append(m)
+        else:
+            seen[key] = entry.row
+        try:
+            m.full_clean()
+        except ValidationError as exc:
+            valid = False
+            errors += [RowError(entry.row, f, msg) for f, msg in _field_messages(exc)]
+        if valid:
+            objects.append(m)
     return objects, errors
 
 
