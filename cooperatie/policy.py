@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 @dataclass(frozen=True)
 class Roles:
+    user_id: int | None = None
     superuser: bool = False
     board: bool = False
     treasurer: bool = False
@@ -90,6 +91,7 @@ def roles_for(user, cooperative) -> Roles:
         ).values_list("organisation_id", "role")
     )
     roles = Roles(
+        user_id=user.pk,
         superuser=user.is_superuser,
         board=bool(seats),
         treasurer=BoardSeat.Role.TREASURER in seats,
@@ -155,14 +157,26 @@ RULES: dict[str, Rule] = {
     "pooled.view": lambda r, coop: r.member,
     "ledger.view": lambda r, coop: r.board or r.any_finance or r.superuser,
     "export.start": lambda r, coop: r.board or r.any_finance,
+    # The audit trail shows drafts of every partner: the board and the cooperative's finance.
+    "export.audit": lambda r, coop: r.board or r.finance,
+    "export.download": lambda r, job: job.requested_by_id == r.user_id or r.board or r.finance,
     "staff.commit": lambda r, org: org.pk in r.director_of,
     "staff.needs": lambda r, coop: r.board,
     # Coverage and the team view name no employers ("zonder rugnummer"): open to all members.
     "staff.view": lambda r, coop: r.member,
     "inkind.view": lambda r, coop: r.board or r.any_finance or r.superuser,
+    # Lump sums and their allocation: the board (the treasurer is a board member) records and
+    # drafts; what goes to the board is open to every member, drafts to the board and finance.
+    "grant.record": lambda r, coop: r.board,
+    "allocation.view": lambda r, coop: r.member,
+    "plan.view": lambda r, plan: r.member if not plan.is_draft
+    else r.board or r.any_finance or r.superuser,
     "plan.draft": lambda r, coop: r.board,
+    "proposal.view": lambda r, proposal: r.member,
+    # Only seated board members vote (a seat active today) and close a vote.
     "proposal.vote": lambda r, proposal: r.board,
     "proposal.close": lambda r, proposal: r.board,
+    "decision.view": lambda r, coop: r.member,
     "indicator.manage": lambda r, coop: r.board,
     "measurement.enter": lambda r, coop: r.board or r.administrator,
 }

@@ -15,6 +15,7 @@ urlpatterns = [
     path("c/<slug:code>/", views.cooperative_home, name="cooperative_home"),
     path("c/<slug:code>/structuur/", views.structure, name="structure"),
     path("c/<slug:code>/begroting/", include("budgets.urls")),
+    path("c/<slug:code>/exports/", include("reports.urls")),
     path("c/<slug:code>/evaluatie/", include("cooperatie.evaluation.urls")),
     path("c/<slug:code>/inzet/", include("partners.urls")),
     path("beheer/", admin.site.urls),

@@ -16,3 +16,6 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so that a real worker process sees what a test committed.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}
+if os.environ.get("WORKER_DATABASE_NAME"):
+    # A worker process started by a test: point it at that test's database.
+    DATABASES["default"]["NAME"] = os.environ["WORKER_DATABASE_NAME"]

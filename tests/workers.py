@@ -11,7 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @contextlib.contextmanager
 def running_worker():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    from django.db import connection
+
+    # The worker must use the database the tests use (test_… or the test SQLite file).
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings",
+           "WORKER_DATABASE_NAME": str(connection.settings_dict["NAME"])}
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "cooperatie", "worker", "--pool=solo",
          "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],

@@ -1,0 +1,119 @@
+"""One builder per report: the data (aggregated in the database), then the shared writer.
+
+`build(slug, output, scope)` writes the workbook; every builder checks its totals against
+the ledger while generating and refuses to produce a workbook that disagrees.
+"""
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from budgets.models import LedgerEntry, LedgerTransaction
+from cooperatie.models import Area, Cooperative
+from partners.models import Organisation
+from reports.writer import ReportWriter
+
+TOOL_VERSION = "Samen begroten 0.1"
+
+
+class ReportMismatch(Exception):
+    """The workbook's totals disagree with the ledger: never hand such a file out."""
+
+
+@dataclass
+class Scope:
+    cooperative: Cooperative
+    year: int
+    area: Area | None = None
+    organisation: Organisation | None = None
+    requested_by: str = "commandoregel"
+    last_transaction: LedgerTransaction | None = None
+
+    @property
+    def description(self) -> str:
+        parts = [f"{self.cooperative.name}, {self.year}"]
+        if self.area:
+            parts.append(f"gebied {self.area.name}")
+        if self.organisation:
+            parts.append(f"partner {self.organisation.name}")
+        return "; ".join(parts)
+
+    def ledger_entries(self):
+        """The ledger as it stood when the report started, within the scope."""
+        entries = LedgerEntry.objects.filter(cooperative=self.cooperative, year=self.year)
+        if self.last_transaction is not None:
+            entries = entries.filter(transaction_id__lte=self.last_transaction.pk)
+        else:
+            entries = entries.none()
+        if self.area is not None:
+            entries = entries.filter(neighbourhood__area=self.area) | entries.filter(
+                neighbourhood__isnull=True, team__area=self.area)
+        if self.organisation is not None:
+            entries = entries.filter(organisation=self.organisation)
+        return entries
+
+
+Progress = Callable[[int], None]
+
+
+class Report(ABC):
+    slug = ""
+    title = ""
+    streaming = False
+
+    def estimate(self, scope: Scope) -> int:
+        """Rough number of rows, for the progress bar."""
+        return 1
+
+    @abstractmethod
+    def write(self, writer: ReportWriter, scope: Scope, progress: Progress) -> int:
+        """Write the report's sheets and return the number of data rows. Totals that
+        disagree with the ledger raise ReportMismatch (the file is then thrown away)."""
+
+    def about(self, scope: Scope) -> list[tuple[str, object]]:
+        return []
+
+
+def check_equal(label: str, written: Decimal, ledger: Decimal) -> None:
+    if written != ledger:
+        raise ReportMismatch(
+            f"{label}: het rapport telt op tot {written}, het grootboek tot {ledger}. "
+            "Het rapport is niet gemaakt."
+        )
+
+
+def registry() -> dict[str, Report]:
+    from . import audit, ledger, pooled
+
+    reports = [pooled.PooledBudget(), ledger.LedgerReport(), audit.AuditReport()]
+    return {r.slug: r for r in reports}
+
+
+def build(slug: str, output, scope: Scope, progress: Progress | None = None) -> int:
+    """Write report `slug` for `scope` to `output`; return the number of data rows."""
+    report = registry()[slug]
+    scope.last_transaction = (LedgerTransaction.objects.filter(cooperative=scope.cooperative)
+                              .order_by("-id").first())
+    writer = ReportWriter(output, constant_memory=report.streaming)
+    last = scope.last_transaction
+    writer.about([
+        ("Rapport", report.title),
+        ("Coöperatie", f"{scope.cooperative.name} ({scope.cooperative.code})"),
+        ("Bereik", scope.description),
+        ("Gemaakt op", timezone.localtime().strftime("%d-%m-%Y %H:%M:%S")),
+        ("Gemaakt door", scope.requested_by),
+        ("Laatste boeking in dit rapport",
+         f"#{last.pk} van {timezone.localtime(last.posted_at):%d-%m-%Y %H:%M}" if last else "geen"),
+        ("Versie", TOOL_VERSION),
+        ("Controle", "De totalen zijn bij het maken vergeleken met het grootboek en kloppen "
+                     "tot op de cent."),
+        *report.about(scope),
+    ])
+    try:
+        rows = report.write(writer, scope, progress or (lambda n: None))
+    finally:
+        writer.close()
+    return rows

@@ -1,0 +1,90 @@
+"""The pooled budget: neighbourhoods × partners and × funding streams, per area and in total,
+with the previous year and the differences, and a chart per neighbourhood."""
+
+from decimal import Decimal
+
+from xlsxwriter.utility import xl_col_to_name
+
+from budgets.ledger import balance
+from budgets.models import LedgerEntry
+from budgets.selectors import pooled_budget
+from reports.writer import Column, Formula
+
+from . import Report, check_equal
+
+
+def _pooled_rows(pooled, *, areas: bool):
+    """Rows for the sheet: neighbourhoods (or the area subtotals), with formulas for the
+    row total and the differences."""
+    n = len(pooled.columns)
+    first, last = xl_col_to_name(2), xl_col_to_name(1 + n)
+    total_col, prev_col = xl_col_to_name(2 + n), xl_col_to_name(3 + n)
+    for row in pooled.rows:
+        if row.is_area != areas:
+            continue
+        pct = (row.difference / row.previous) if row.previous else None
+        yield [
+            row.code, row.label, *row.cells,
+            Formula(f"=SUM({first}{{row}}:{last}{{row}})", row.total),
+            row.previous,
+            Formula(f"={total_col}{{row}}-{prev_col}{{row}}", row.difference),
+            Formula(f'=IF({prev_col}{{row}}=0,"",{total_col}{{row}}/{prev_col}{{row}}-1)',
+                    pct if pct is not None else Decimal("0")),
+        ]
+
+
+def _columns(pooled, first_header: str) -> list[Column]:
+    return [
+        Column(first_header, "text", 12), Column("Naam", "text", 26),
+        *[Column(c.name, "money", 16, total=True) for c in pooled.columns],
+        Column(f"Totaal {pooled.year}", "money", 16, total=True),
+        Column(f"Totaal {pooled.year - 1}", "money", 16, total=True),
+        Column("Verschil", "money", 16, total=True), Column("Verschil %", "percent", 11),
+    ]
+
+
+class PooledBudget(Report):
+    slug = "pooled-budget"
+    title = "Gebundelde begroting"
+
+    def estimate(self, scope) -> int:
+        return 4
+
+    def write(self, writer, scope, progress) -> int:
+        count = 0
+        ledger_total = balance(scope.ledger_entries().filter(kind=LedgerEntry.Kind.CONTRIBUTION))
+        by_partner = None
+        for by, label in (("partner", "partner"), ("stroom", "stroom")):
+            pooled = pooled_budget(scope.cooperative, scope.year, by=by, area=scope.area)
+            by_partner = by_partner or pooled
+            if scope.organisation is None:
+                check_equal(f"Gebundelde begroting per {label}", pooled.total.total, ledger_total)
+            count += writer.table(f"Per buurt en {label}", _columns(pooled, "Buurtcode"),
+                                  _pooled_rows(pooled, areas=False),
+                                  title=f"Gebundelde begroting {scope.year} per buurt en {label}")
+            progress(count)
+        writer.table("Per gebied", _columns(pooled, "Gebied"), _pooled_rows(pooled, areas=True),
+                     title=f"Gebundelde begroting {scope.year} per gebied en financieringsstroom")
+        self._chart(writer, by_partner)
+        return count
+
+    def _chart(self, writer, pooled) -> None:
+        """A bar per neighbourhood, from the row totals on the partner sheet."""
+        hoods = [r for r in pooled.rows if not r.is_area]
+        if not hoods:
+            return
+        sheet = "Per buurt en partner"
+        total_col = 2 + len(pooled.columns)
+        chart = writer.workbook.add_chart({"type": "bar"})
+        chart.add_series({
+            "name": f"Gebundelde begroting {pooled.year}",
+            "categories": [sheet, 3, 1, 2 + len(hoods), 1],
+            "values": [sheet, 3, total_col, 2 + len(hoods), total_col],
+        })
+        chart.set_title({"name": f"Gebundelde begroting {pooled.year} per buurt"})
+        chart.set_legend({"none": True})
+        chart.set_x_axis({"num_format": '"€" #,##0'})
+        chartsheet = writer.workbook.add_worksheet("Grafiek")
+        chart.set_size({"width": 900, "height": max(400, 22 * len(hoods))})
+        chartsheet.insert_chart("A1", chart)
+

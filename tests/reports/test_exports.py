@@ -1,0 +1,194 @@
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from budgets import services as budget_services
+from budgets.ledger import balance
+from budgets.models import LedgerEntry
+from reports import services
+from reports.builders import Scope, build
+from reports.models import ExportJob
+from tests.conftest import login
+
+
+def workbook(path_or_bytes):
+    data = path_or_bytes if isinstance(path_or_bytes, bytes) else open(path_or_bytes, "rb").read()
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def money_total(ws, column_header: str) -> Decimal:
+    rows = list(ws.iter_rows(values_only=True))
+    header_index = next(i for i, r in enumerate(rows) if column_header in r)
+    col = rows[header_index].index(column_header)
+    values = [r[col] for r in rows[header_index + 1:] if r[0] != "Totaal"]
+    return sum((Decimal(str(v)) for v in values if isinstance(v, int | float)), Decimal("0"))
+
+
+def test_ledger_report_matches_the_ledger_to_the_cent(heerlen, tmp_path):
+    path = tmp_path / "grootboek.xlsx"
+    rows = build("ledger", str(path), Scope(heerlen, 2026))
+    wb = workbook(str(path))
+    assert wb.sheetnames == ["Over dit rapport", "Grootboek"]
+    ws = wb["Grootboek"]
+    entries = LedgerEntry.objects.filter(cooperative=heerlen, year=2026)
+    assert rows == entries.count() == ws.max_row - 2
+    assert money_total(ws, "Bedrag").quantize(Decimal("0.01")) == balance(entries)
+    last = list(ws.iter_rows(values_only=True))[-1]
+    assert last[0] == "Totaal" and last[13] == f"=SUM(N2:N{rows + 1})"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:N{rows + 1}"
+    assert "€" in ws.cell(row=2, column=14).number_format
+    about = {r[0]: r[1] for r in wb["Over dit rapport"].iter_rows(values_only=True) if r[0]}
+    assert about["Coöperatie"] == "Coöperatie Sociaal Heerlen (heerlen)"
+    assert about["Laatste boeking in dit rapport"].startswith("#")
+
+
+def test_pooled_report_has_formulas_previous_year_and_a_chart(heerlen, tmp_path):
+    path = tmp_path / "gebundeld.xlsx"
+    build("pooled-budget", str(path), Scope(heerlen, 2026))
+    wb = workbook(str(path))
+    assert wb.sheetnames == ["Over dit rapport", "Per buurt en partner", "Per buurt en stroom",
+                             "Per gebied", "Grafiek"]
+    ws = wb["Per buurt en partner"]
+    rows = list(ws.iter_rows(values_only=True))
+    header = rows[2]
+    assert header[0] == "Buurtcode" and "Totaal 2026" in header and "Totaal 2025" in header
+    assert str(rows[3][header.index("Totaal 2026")]).startswith("=SUM(")
+    assert len(wb["Grafiek"]._charts) == 1
+    contributions = LedgerEntry.objects.filter(cooperative=heerlen, year=2026,
+                                               kind=LedgerEntry.Kind.CONTRIBUTION)
+    cached = workbook(path.read_bytes())  # formulas carry their values for checking
+    values = openpyxl.load_workbook(str(path), data_only=True)["Per buurt en partner"]
+    total_col = header.index("Totaal 2026")
+    totals = [r[total_col] for r in values.iter_rows(min_row=4, values_only=True)
+              if r[0] and r[0] != "Totaal"]
+    assert Decimal(str(round(sum(totals), 2))) == balance(contributions)
+    assert cached
+
+
+def test_formula_injection_stays_text(tom, users, tmp_path):
+    rnd = tom.budget_rounds.get(year=2026)
+    from partners.models import Organisation
+
+    budget = budget_services.budget_get_or_create(
+        budget_round=rnd, organisation=Organisation.objects.get(code="tom-welzijn"),
+        actor=users["tom-directeur"])
+    hood, stream = tom.neighbourhoods.first(), tom.funding_streams.first()
+    budget_services.budget_line_set(budget=budget, neighbourhood=hood, funding_stream=stream,
+                                    amount=Decimal("1.00"), note="x", actor=users["tom-directeur"],
+                                    reason="=HYPERLINK(\"http://evil\",\"klik\")")
+    budget_services.budget_submit(budget=budget, actor=users["tom-directeur"],
+                                  reason="+cmd|' /C calc'!A0")
+    for report in ("ledger", "audit"):
+        path = tmp_path / f"{report}.xlsx"
+        build(report, str(path), Scope(tom, 2026))
+        ws = workbook(str(path)).worksheets[1]
+        texts = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str)
+                 and c.value[:1] in "=+-@" and c.row > 1]
+        injected = [c for c in texts if "evil" in c.value or "calc" in c.value]
+        assert injected, report
+        assert all(c.data_type == "s" for c in injected), report
+
+
+def test_audit_report_lists_changes_old_to_new_with_reason(tom, users, tmp_path):
+    budget = tom.budget_rounds.get(year=2026).budgets.get(organisation__code="tom-ggz")
+    budget_services.budget_reopen(budget=budget, actor=users["tom-voorzitter"],
+                                  reason="controle audittrail")
+    path = tmp_path / "audit.xlsx"
+    build("audit", str(path), Scope(tom, 2026))
+    rows = list(workbook(str(path))["Audittrail"].iter_rows(values_only=True))
+    assert rows[0][:9] == ("Wanneer", "Wie", "Soort object", "Object", "Wijziging", "Veld", "Oud",
+                           "Nieuw", "Reden")
+    reopened = [r for r in rows if r[8] == "controle audittrail" and r[5] == "status"]
+    assert reopened and reopened[0][6] == "submitted" and reopened[0][7] == "draft"
+    assert reopened[0][1] == "tom-voorzitter"
+    assert not any("heerlen" in str(r[3]) for r in rows)  # only this cooperative
+
+
+def test_export_command_gives_the_same_workbook(heerlen, tmp_path):
+    path = tmp_path / "cmd.xlsx"
+    call_command("export_report", "ledger", "--cooperative", "heerlen", "--year", "2026",
+                 "--output", str(path))
+    direct = tmp_path / "direct.xlsx"
+    build("ledger", str(direct), Scope(heerlen, 2026))
+    a = list(workbook(str(path))["Grootboek"].iter_rows(values_only=True))
+    b = list(workbook(str(direct))["Grootboek"].iter_rows(values_only=True))
+    assert a == b
+
+
+def test_small_report_runs_at_once_and_downloads(client, heerlen, django_capture_on_commit_callbacks):
+    login(client, "heerlen-financien")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("exports", args=["heerlen"]), {"report": "pooled-budget",
+                                                           "year": 2026})
+    job = ExportJob.objects.get(report="pooled-budget")
+    assert job.status == ExportJob.Status.DONE and job.progress == 100
+    response = client.get(reverse("export_download", args=["heerlen", job.pk]))
+    data = b"".join(response.streaming_content)
+    assert workbook(data).sheetnames[0] == "Over dit rapport"
+
+
+def test_permissions_on_start_and_download(client, heerlen, users,
+                                           django_capture_on_commit_callbacks):
+    with pytest.raises(PermissionDenied):
+        services.export_start(cooperative=heerlen, report="ledger", year=2026,
+                              actor=users["heerlen-directeur"])
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.export_start(cooperative=heerlen, report="pooled-budget", year=2026,
+                                    actor=users["heerlen-financien"])
+    url = reverse("export_download", args=["heerlen", job.pk])
+    for name, status in [("heerlen-directeur", 404), ("tom-financien", 404),
+                         ("heerlen-bestuurslid", 200)]:
+        login(client, name)
+        assert client.get(url).status_code == status, name
+    assert client.get(reverse("export_download", args=["tom", job.pk])).status_code == 404
+
+
+def test_bad_export_requests_are_refused_in_dutch(heerlen, tom, users):
+    actor = users["heerlen-financien"]
+    for kwargs, message in [({"report": "geheim", "year": 2026}, "Onbekend rapport"),
+                            ({"report": "ledger", "year": 1990}, "geen begrotingsronde"),
+                            ({"report": "ledger", "year": 2026, "area": tom.areas.first()},
+                             "hoort niet bij")]:
+        with pytest.raises(ValidationError, match=message):
+            services.export_start(cooperative=heerlen, actor=actor, **kwargs)
+    assert not ExportJob.objects.exists()
+
+
+def test_dead_worker_jobs_are_failed_not_left_running(heerlen, users):
+    old = timezone.now() - timedelta(minutes=30)
+    job = ExportJob.objects.create(cooperative=heerlen, report="ledger", year=2026,
+                                   requested_by=users["heerlen-financien"],
+                                   status=ExportJob.Status.RUNNING, heartbeat_at=old,
+                                   expires_at=timezone.now() + timedelta(days=7))
+    assert services.exports_reap() == 1
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.FAILED and "opnieuw" in job.message
+
+
+def test_expired_exports_lose_their_file(client, heerlen, users, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.export_start(cooperative=heerlen, report="pooled-budget", year=2026,
+                                    actor=users["heerlen-financien"])
+    job.refresh_from_db()
+    assert job.path.exists()
+    job.expires_at = timezone.now() - timedelta(seconds=1)
+    job.save()
+    assert services.exports_expire() == 1
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.EXPIRED and not job.path.exists()
+    login(client, "heerlen-financien")
+    assert client.get(reverse("export_download", args=["heerlen", job.pk])).status_code == 410
+
+
+def test_progress_is_reported(heerlen, users, django_capture_on_commit_callbacks):
+    seen = []
+    path = "/dev/null"
+    build("audit", path, Scope(heerlen, 2026), progress=seen.append)
+    assert seen and seen == sorted(seen)
