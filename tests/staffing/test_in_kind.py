@@ -139,3 +139,18 @@ def test_tom_teams_have_needs_and_gaps(tom):
     zuid = next(a for a in result.areas if a.area.code == "ZUID")
     assert ("JEUGD", "TOM-Z", "TOM-B") in {(s.expertise.code, s.from_team.code, s.to_team.code)
                                           for s in zuid.suggestions}
+
+
+def test_loading_the_demo_again_changes_no_staffing(db):
+    from fixtures.demo import load_demo
+    from partners.models import TeamNeed
+
+    def counts():
+        return (TeamNeed.objects.count(), StaffCommitment.objects.count(),
+                StaffCommitment.history.count(),
+                LedgerEntry.objects.filter(kind=LedgerEntry.Kind.IN_KIND).count())
+
+    before = counts()
+    assert before[0] > 100 and before[1] > 100
+    load_demo()
+    assert counts() == before
