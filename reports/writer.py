@@ -51,6 +51,7 @@ class ReportWriter:
             "text": add({}),
             "money": add({"num_format": MONEY}),
             "money_total": add({"num_format": MONEY, "bold": True, "top": 2}),
+            "number_total": add({"num_format": "#,##0.00", "bold": True, "top": 2}),
             "number": add({"num_format": "#,##0.00"}),
             "int": add({"num_format": "0"}),
             "percent": add({"num_format": "0.0%"}),
@@ -79,7 +80,7 @@ class ReportWriter:
                                 float(value.value))
         elif value is None or value == "":
             sheet.write_blank(row, col, None, fmt)
-        elif kind in ("money", "number", "int", "percent"):
+        elif kind in ("money", "number", "int", "percent") and not isinstance(value, str):
             # The one place a Decimal becomes a float: the cell itself.
             sheet.write_number(row, col, float(value), fmt)
         elif kind == "date" and isinstance(value, date):
@@ -134,7 +135,8 @@ class ReportWriter:
                 if column.total:
                     cells = f"{xl_rowcol_to_cell(first, col)}:{xl_rowcol_to_cell(end - 1, col)}"
                     formula = f"=SUM({cells})" if end > first else "=0"
-                    sheet.write_formula(end, col, formula, self.formats["money_total"])
+                    fmt = "money_total" if column.kind == "money" else "number_total"
+                    sheet.write_formula(end, col, formula, self.formats[fmt])
 
 
 def money_sum(values) -> Decimal:

@@ -192,3 +192,43 @@ def test_progress_is_reported(heerlen, users, django_capture_on_commit_callbacks
     path = "/dev/null"
     build("audit", path, Scope(heerlen, 2026), progress=seen.append)
     assert seen and seen == sorted(seen)
+
+
+def test_staff_report_in_kind_matches_the_ledger(heerlen, tmp_path):
+    path = tmp_path / "staff.xlsx"
+    build("staff", str(path), Scope(heerlen, 2026))
+    wb = workbook(str(path))
+    assert wb.sheetnames == ["Over dit rapport", "Bezetting", "Inzet per partner",
+                             "Inbreng in natura"]
+    rows = list(wb["Inbreng in natura"].iter_rows(values_only=True))
+    assert rows[0][:5] == ("Partner", "Status begroting", "Fte-jaar", "Waarde", "In het grootboek")
+    booked = sum(Decimal(str(r[4])) for r in rows[1:] if r[0] != "Totaal")
+    ledger = balance(LedgerEntry.objects.filter(cooperative=heerlen, year=2026,
+                                                kind=LedgerEntry.Kind.IN_KIND))
+    assert booked.quantize(Decimal("0.01")) == ledger and ledger > 0
+    coverage = list(wb["Bezetting"].iter_rows(values_only=True))
+    header = coverage[2]
+    assert header[:4] == ("Gebied", "Teamcode", "Team", "Expertise")
+    gaps = [r for r in coverage[3:] if r[0] != "Totaal" and r[header.index("Tekort (fte)")]]
+    assert gaps  # the demo has gaps
+
+
+def test_scorecard_report_never_shows_suppressed_values_as_numbers(tom, tmp_path):
+    from cooperatie.evaluation.models import Measurement
+
+    suppressed = [m for m in Measurement.objects.filter(indicator__cooperative=tom,
+                                                        year__lte=2026) if m.suppressed]
+    assert suppressed, "the demo has measurements with too few respondents"
+    path = tmp_path / "scorecard.xlsx"
+    build("scorecard", str(path), Scope(tom, 2026))
+    wb = workbook(str(path))
+    trend = list(wb["Trend"].iter_rows(values_only=True))
+    marked = [r for r in trend if r[3] == "te weinig waarnemingen"]
+    assert len(marked) == len(suppressed)
+    card = list(wb["Scorekaart"].iter_rows(values_only=True))
+    header = card[2]
+    for row in card[3:]:
+        if row[header.index("Waarde")] == "te weinig waarnemingen":
+            assert row[header.index("Respondenten")] is None
+    values = [r[header.index("Waarde")] for r in card[3:]]
+    assert any(isinstance(v, int | float) for v in values)
