@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from budgets.ledger import totals
 from budgets.models import BudgetRound, LedgerEntry, PartnerBudget
 from cooperatie.models import Area, Expertise, Team
 
@@ -367,12 +367,11 @@ def in_kind_by_partner(budget_round: BudgetRound) -> list[PartnerInKind]:
                    .select_related("organisation", "team", "expertise")
                    .order_by("organisation__name", "team__code", "expertise__name",
                              "period_start"))
-    booked = dict(
+    # Summed in whole cents (budgets.ledger.totals): exact on SQLite too.
+    booked = {row["organisation"]: row["total"] for row in totals(
         LedgerEntry.objects.filter(cooperative_id=budget_round.cooperative_id,
-                                   year=budget_round.year, kind=LedgerEntry.Kind.IN_KIND)
-        .values("organisation").annotate(total=Sum("amount"))
-        .values_list("organisation", "total")
-    )
+                                   year=budget_round.year, kind=LedgerEntry.Kind.IN_KIND),
+        "organisation")}
     statuses = dict(PartnerBudget.objects.filter(budget_round=budget_round)
                     .values_list("organisation_id", "status"))
     by_org: dict[int, PartnerInKind] = {}
