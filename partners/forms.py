@@ -1,11 +1,13 @@
 """Forms for staff availability. They parse what people type (Dutch or plain notation); the
 services decide what may be saved."""
 
+import itertools
 from datetime import date
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -64,9 +66,21 @@ class MoneyField(forms.CharField):
             raise ValidationError(str(exc)) from exc
 
 
+class TeamsByArea(ModelChoiceIterator):
+    """Teams grouped by area (<optgroup>), as the matrix shows them."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for area, teams in itertools.groupby(self.queryset, key=lambda t: t.area.name):
+            yield (area, [self.choice(team) for team in teams])
+
+
 class TeamChoiceField(forms.ModelChoiceField):
+    iterator = TeamsByArea
+
     def label_from_instance(self, team):
-        return f"{team.code} · {team.name} ({team.area.name})"
+        return f"{team.name} ({team.code})"
 
 
 class ExpertiseChoiceField(forms.ModelChoiceField):

@@ -184,6 +184,9 @@ def test_director_commits_edits_and_removes_by_web(client, db, users, welzijn, t
     assert client.get(reverse("staff_mine", args=["tom"]))["Location"].startswith(
         reverse("staff_partner", args=["tom", "tom-welzijn"]))
     url = reverse("staff_partner", args=["tom", "tom-welzijn"])
+    form = client.get(url).content.decode()
+    assert '<optgroup label="Alphen-Noord">' in form and ">Tom Noord (TOM-N)</option>" in form
+    assert "SBT01" not in form  # only this cooperative's teams are choices
     response = client.post(url, form_data(team, reason="nieuw team"), follow=True)
     assert "De inzet is vastgelegd." in response.content.decode()
     c = StaffCommitment.objects.get(organisation=welzijn)
