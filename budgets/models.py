@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -248,3 +249,292 @@ class LedgerEntry(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount}"
+
+
+# --- lump sums and their allocation ---------------------------------------------------------
+
+YEAR_SANE = models.Q(year__gte=2000, year__lte=2100)
+
+
+class LumpSumGrant(models.Model):
+    """A fixed amount from a funder for a year, to be split over the partners by a plan."""
+
+    cooperative = models.ForeignKey("cooperatie.Cooperative", models.PROTECT,
+                                    related_name="grants", verbose_name=_("coöperatie"))
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    funder = models.ForeignKey("partners.Organisation", models.PROTECT, null=True, blank=True,
+                               related_name="grants_given", verbose_name=_("financier"))
+    funder_name = models.CharField(_("naam financier"), max_length=200, blank=True,
+                                   help_text=_("Als de financier geen organisatie in het "
+                                               "systeem is."))
+    amount = models.DecimalField(_("bedrag"), max_digits=14, decimal_places=2)
+    funding_stream = models.ForeignKey(FundingStream, models.PROTECT, related_name="grants",
+                                       verbose_name=_("financieringsstroom"))
+    description = models.TextField(_("wat het dekt"), max_length=2000)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lumpsum")
+        verbose_name_plural = _("lumpsums")
+        ordering = ["cooperative", "-year", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="grant_amount_positive"),
+            models.CheckConstraint(condition=YEAR_SANE, name="grant_year_sane"),
+            models.CheckConstraint(
+                condition=models.Q(funder__isnull=False) | ~models.Q(funder_name=""),
+                name="grant_has_a_funder",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.funder_label} {self.year}"
+
+    @property
+    def funder_label(self) -> str:
+        return self.funder.name if self.funder_id else self.funder_name
+
+    def clean(self):
+        errors = {}
+        if self.amount is not None:
+            if self.amount <= 0:
+                errors["amount"] = _("Het bedrag van een lumpsum moet groter zijn dan 0.")
+            elif self.amount != self.amount.quantize(Decimal("0.01")):
+                errors["amount"] = _("Een bedrag heeft hoogstens 2 decimalen (%(value)s).") % {
+                    "value": self.amount}
+        if not self.funder_id and not self.funder_name.strip():
+            errors["funder"] = _("Kies de financier of vul de naam van de financier in.")
+        if (self.funding_stream_id and self.cooperative_id
+                and self.funding_stream.cooperative_id != self.cooperative_id):
+            errors["funding_stream"] = _("Deze financieringsstroom hoort bij een andere "
+                                         "coöperatie.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class AllocationPlan(models.Model):
+    """A grant split to the cent by a key; versioned. Adopted plans are immutable: a change is
+    a new version that supersedes the adopted one once the board adopts it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("concept")
+        PROPOSED = "proposed", _("voorgesteld")
+        ADOPTED = "adopted", _("vastgesteld")
+        REJECTED = "rejected", _("verworpen")
+        SUPERSEDED = "superseded", _("vervangen")
+
+    class Method(models.TextChoices):
+        PARTNERS = "partners", _("over de partners")
+        PER_INHABITANT = "per_inhabitant", _("per inwoner over de buurten, dan over de partners")
+
+    class Schedule(models.TextChoices):
+        NONE = "none", _("geen voorschotten (in één keer)")
+        QUARTERLY = "quarterly", _("per kwartaal")
+        MONTHLY = "monthly", _("per maand")
+
+    OPEN_STATUSES = (Status.DRAFT, Status.PROPOSED)
+
+    grant = models.ForeignKey(LumpSumGrant, models.PROTECT, related_name="plans",
+                              verbose_name=_("lumpsum"))
+    version = models.PositiveSmallIntegerField(_("versie"))
+    supersedes = models.ForeignKey("self", models.PROTECT, null=True, blank=True,
+                                   related_name="superseded_by", verbose_name=_("vervangt"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.DRAFT)
+    method = models.CharField(_("methode"), max_length=20, choices=Method.choices,
+                              default=Method.PARTNERS)
+    schedule = models.CharField(_("voorschotten"), max_length=12, choices=Schedule.choices,
+                                default=Schedule.QUARTERLY)
+    note = models.TextField(_("toelichting"), blank=True, max_length=4000)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT,
+                                   related_name="drafted_plans", verbose_name=_("opgesteld door"))
+    proposal = models.OneToOneField("cooperatie.Proposal", models.PROTECT, null=True,
+                                    blank=True, related_name="allocation_plan",
+                                    verbose_name=_("voorstel"))
+    posting = models.OneToOneField(LedgerTransaction, models.PROTECT, null=True, blank=True,
+                                   related_name="allocation_plan",
+                                   verbose_name=_("boeking in het grootboek"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("verdeling")
+        verbose_name_plural = _("verdelingen")
+        ordering = ["grant", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "version"], name="plan_version_unique"),
+            models.UniqueConstraint(
+                fields=["grant"], condition=models.Q(status__in=["draft", "proposed"]),
+                name="plan_one_open_per_grant",
+                violation_error_message=_(
+                    "Voor deze lumpsum is al een verdeling in voorbereiding."),
+            ),
+            models.UniqueConstraint(
+                fields=["grant"], condition=models.Q(status="adopted"),
+                name="plan_one_adopted_per_grant",
+            ),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="plan_version_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft"]) | models.Q(proposal__isnull=False),
+                name="plan_beyond_draft_has_a_proposal",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="adopted") | models.Q(posting__isnull=False),
+                name="plan_adopted_is_posted",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(grant)s, versie %(version)s") % {"grant": self.grant, "version": self.version}
+
+    @property
+    def cooperative(self):
+        return self.grant.cooperative
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.status == self.Status.ADOPTED
+
+
+class AllocationKey(models.Model):
+    """The agreed key of a plan: fixed percentages per partner, or baseline figures (previous
+    turnover or client numbers) the percentages are derived from."""
+
+    class Basis(models.TextChoices):
+        PERCENTAGES = "percentages", _("vaste percentages")
+        BASELINE = "baseline", _("basisgegevens (omzet of aantallen)")
+
+    class Unit(models.TextChoices):
+        EURO = "euro", _("euro (omzet of kosten)")
+        COUNT = "count", _("aantal (bijvoorbeeld cliënten)")
+
+    plan = models.OneToOneField(AllocationPlan, models.CASCADE, related_name="key",
+                                verbose_name=_("verdeling"))
+    basis = models.CharField(_("grondslag"), max_length=12, choices=Basis.choices,
+                             default=Basis.PERCENTAGES)
+    unit = models.CharField(_("eenheid van de basisgegevens"), max_length=8, choices=Unit.choices,
+                            default=Unit.EURO)
+    description = models.CharField(_("omschrijving"), max_length=300, blank=True,
+                                   help_text=_("Bijvoorbeeld: cliëntaantallen 2025."))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("verdeelsleutel")
+        verbose_name_plural = _("verdeelsleutels")
+
+    def __str__(self):
+        return self.description or self.get_basis_display()
+
+
+class AllocationKeyShare(models.Model):
+    key = models.ForeignKey(AllocationKey, models.CASCADE, related_name="shares",
+                            verbose_name=_("verdeelsleutel"))
+    organisation = models.ForeignKey("partners.Organisation", models.PROTECT,
+                                     related_name="key_shares", verbose_name=_("partner"))
+    # A percentage (fixed key) or a baseline figure (turnover in euros, a count of clients).
+    value = models.DecimalField(_("waarde"), max_digits=16, decimal_places=4)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("aandeel in de verdeelsleutel")
+        verbose_name_plural = _("aandelen in de verdeelsleutel")
+        ordering = ["key", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "organisation"], name="key_share_unique"),
+            models.CheckConstraint(condition=models.Q(value__gte=0),
+                                   name="key_share_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation}: {self.value}"
+
+
+class PlanNeighbourhoodWeight(models.Model):
+    """For per-inhabitant plans: a neighbourhood's inhabitants count `weight` times (1 when
+    absent; 0 leaves the neighbourhood out)."""
+
+    plan = models.ForeignKey(AllocationPlan, models.CASCADE, related_name="weights",
+                             verbose_name=_("verdeling"))
+    neighbourhood = models.ForeignKey("cooperatie.Neighbourhood", models.PROTECT,
+                                      related_name="plan_weights", verbose_name=_("buurt"))
+    weight = models.DecimalField(_("weging"), max_digits=8, decimal_places=4)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("weging van een buurt")
+        verbose_name_plural = _("wegingen van buurten")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "neighbourhood"], name="plan_weight_unique"),
+            models.CheckConstraint(condition=models.Q(weight__gte=0),
+                                   name="plan_weight_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.neighbourhood.code}: {self.weight}"
+
+
+class AllocationLine(models.Model):
+    """What a partner gets (in a neighbourhood, for per-inhabitant plans); frozen when the
+    plan is proposed."""
+
+    plan = models.ForeignKey(AllocationPlan, models.CASCADE, related_name="lines",
+                             verbose_name=_("verdeling"))
+    organisation = models.ForeignKey("partners.Organisation", models.PROTECT,
+                                     related_name="allocation_lines", verbose_name=_("partner"))
+    neighbourhood = models.ForeignKey("cooperatie.Neighbourhood", models.PROTECT, null=True,
+                                      blank=True, related_name="allocation_lines",
+                                      verbose_name=_("buurt"))
+    amount = models.DecimalField(_("bedrag"), max_digits=14, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("toewijzing")
+        verbose_name_plural = _("toewijzingen")
+        ordering = ["plan", "organisation__name", "neighbourhood__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "organisation"], condition=models.Q(neighbourhood__isnull=True),
+                name="allocation_line_unique_partner",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "organisation", "neighbourhood"],
+                condition=models.Q(neighbourhood__isnull=False),
+                name="allocation_line_unique_partner_hood",
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gte=0),
+                                   name="allocation_line_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation}: {self.amount}"
+
+
+class AllocationTranche(models.Model):
+    """One advance of a partner's allocation; a partner's tranches add up to its allocation."""
+
+    plan = models.ForeignKey(AllocationPlan, models.CASCADE, related_name="tranches",
+                             verbose_name=_("verdeling"))
+    organisation = models.ForeignKey("partners.Organisation", models.PROTECT,
+                                     related_name="allocation_tranches", verbose_name=_("partner"))
+    number = models.PositiveSmallIntegerField(_("termijn"))
+    due_date = models.DateField(_("vervaldatum"))
+    amount = models.DecimalField(_("bedrag"), max_digits=14, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("voorschot")
+        verbose_name_plural = _("voorschotten")
+        ordering = ["plan", "organisation__name", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "organisation", "number"],
+                                    name="tranche_unique"),
+            models.CheckConstraint(condition=models.Q(number__gte=1, number__lte=12),
+                                   name="tranche_number_valid"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0),
+                                   name="tranche_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} {self.number}: {self.amount}"

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -17,12 +17,28 @@ class Cooperative(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
     name = models.CharField(_("naam"), max_length=200)
     municipality = models.CharField(_("gemeente"), max_length=100, blank=True)
+
+    # How the board decides (see cooperatie/governance.py); four-eyes always applies.
+    class Majority(models.TextChoices):
+        SIMPLE = "simple", _("gewone meerderheid")
+        TWO_THIRDS = "two_thirds", _("twee derde meerderheid")
+
+    quorum_percent = models.PositiveSmallIntegerField(
+        _("quorum (%)"), default=50, validators=[MaxValueValidator(100)],
+        help_text=_("Welk deel van de zittende bestuursleden moet meestemmen."),
+    )
+    majority = models.CharField(_("meerderheid"), max_length=12, choices=Majority.choices,
+                                default=Majority.SIMPLE)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("coöperatie")
         verbose_name_plural = _("coöperaties")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quorum_percent__lte=100),
+                                   name="cooperative_quorum_percent_valid"),
+        ]
 
     def __str__(self):
         return self.name
@@ -288,3 +304,4 @@ def check_period(obj) -> None:
             {"valid_to": _("De einddatum ligt vóór de begindatum.")}
         )
 from .evaluation.models import Indicator, Measurement  # noqa: E402,F401
+from .governance import Decision, Proposal, Vote  # noqa: E402,F401

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from budgets import allocation_views
+
 from . import views
 
 urlpatterns = [
@@ -18,5 +20,7 @@ urlpatterns = [
     path("c/<slug:code>/exports/", include("reports.urls")),
     path("c/<slug:code>/evaluatie/", include("cooperatie.evaluation.urls")),
     path("c/<slug:code>/inzet/", include("partners.urls")),
+    path("c/<slug:code>/verdeling/", include("budgets.allocation_urls")),
+    path("c/<slug:code>/besluiten/", allocation_views.register, name="decision_register"),
     path("beheer/", admin.site.urls),
 ]

@@ -1,0 +1,128 @@
+"""Splitting money to the cent: the one apportionment every split in the product uses.
+
+Largest remainder with exact arithmetic (fractions, never floats):
+
+1. every key's exact share of the total, in cents, is cents × weight ÷ Σ weights;
+2. every key first gets the whole cents below its exact share;
+3. the cents left over (fewer than the number of keys) go one each to the keys with the
+   largest remainder; equal remainders are broken by the key itself (ascending; model
+   instances by their primary key), so the result never depends on the mapping's order.
+
+So the amounts sum exactly to the total and each lies within one cent of its exact share.
+A negative total (a reversal) is split as the mirror image of the positive one.
+"""
+
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+from numbers import Rational
+from typing import TypeVar
+
+K = TypeVar("K")
+
+CENT = Decimal("0.01")
+PERCENT_PLACES = Decimal("0.0001")
+
+
+def apportion(total: Decimal, weights: Mapping[K, Decimal]) -> dict[K, Decimal]:
+    """Split `total` (2 decimals) over the keys of `weights` in proportion to the weights.
+
+    The result has the keys in the order of `weights`, amounts with 2 decimals that sum
+    exactly to `total`. Raises ValueError for a total with more than 2 decimals or that is
+    not a finite number, and for negative, non-finite, empty or all-zero weights.
+    """
+    exact_total = _number(total, "Het te verdelen bedrag")
+    if (exact_total * 100).denominator != 1:
+        raise ValueError(f"Het te verdelen bedrag {total} heeft meer dan 2 decimalen.")
+    cents = int(exact_total * 100)
+    units = _largest_remainder(abs(cents), weights)
+    sign = -1 if cents < 0 else 1
+    return {key: _cents_to_decimal(sign * units[key]) for key in weights}
+
+
+def shares(total_units: int, weights: Mapping[K, Decimal]) -> dict[K, int]:
+    """The same largest-remainder split of a whole number of units (e.g. 1,000,000 units of
+    0.0001 % for percentages with 4 decimals that add up to exactly 100)."""
+    if total_units < 0:
+        return {k: -v for k, v in _largest_remainder(-total_units, weights).items()}
+    return _largest_remainder(total_units, weights)
+
+
+def percentages(weights: Mapping[K, Decimal]) -> dict[K, Decimal]:
+    """Weights as percentages with 4 decimals that add up to exactly 100.0000."""
+    units = shares(1_000_000, weights)
+    return {key: (Decimal(units[key]) * PERCENT_PLACES).quantize(PERCENT_PLACES)
+            for key in weights}
+
+
+def exact_share(total: Decimal, weights: Mapping[K, Decimal], key: K) -> Fraction:
+    """The exact (unrounded) share of one key, for checking a split."""
+    exact = {k: _number(w, f"Het gewicht van {k}") for k, w in weights.items()}
+    return _number(total, "Het bedrag") * exact[key] / sum(exact.values())
+
+
+# --- internals ------------------------------------------------------------------------------
+
+
+def _largest_remainder(units: int, weights: Mapping[K, Decimal]) -> dict[K, int]:
+    exact = _checked_weights(weights)
+    weight_sum = sum(exact.values())
+    result: dict[K, int] = {}
+    remainders: list[tuple[Fraction, tuple, K]] = []
+    for key, weight in exact.items():
+        share = units * weight / weight_sum
+        whole = share.numerator // share.denominator
+        result[key] = whole
+        remainders.append((share - whole, _sort_key(key), key))
+    left = units - sum(result.values())
+    # Largest remainder first; equal remainders in ascending order of the key.
+    remainders.sort(key=lambda item: (-item[0], item[1]))
+    for _remainder, _order, key in remainders[:left]:
+        result[key] += 1
+    return result
+
+
+def _checked_weights(weights: Mapping[K, Decimal]) -> dict[K, Fraction]:
+    if not isinstance(weights, Mapping):
+        raise ValueError("De gewichten moeten een mapping van sleutel naar gewicht zijn.")
+    if not weights:
+        raise ValueError("Er is niets om over te verdelen: er zijn geen gewichten.")
+    exact = {}
+    for key, weight in weights.items():
+        value = _number(weight, f"Het gewicht van {key}")
+        if value < 0:
+            raise ValueError(f"Het gewicht van {key} is negatief ({weight}).")
+        exact[key] = value
+    if not any(exact.values()):
+        raise ValueError("Alle gewichten zijn 0: er is niets om naar te verdelen.")
+    return exact
+
+
+def _number(value, what: str) -> Fraction:
+    """An exact number from a Decimal, int or Fraction; floats are refused (not exact)."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValueError(f"{what} moet een Decimal zijn, geen {type(value).__name__} ({value}).")
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{what} is geen eindig getal ({value}).")
+        return Fraction(value)
+    if isinstance(value, int | Rational):
+        return Fraction(value)
+    raise ValueError(f"{what} is geen getal ({value!r}).")
+
+
+def _sort_key(key) -> tuple:
+    """A total order over keys: model instances by primary key, tuples element-wise, other
+    values by type name and value (so that mixed key types still compare)."""
+    if isinstance(key, tuple):
+        return ("tuple", tuple(_sort_key(k) for k in key))
+    meta = getattr(key, "_meta", None)
+    if meta is not None and hasattr(key, "pk"):
+        return ("model", meta.label, -1 if key.pk is None else key.pk)
+    if key is None:
+        return ("", 0)
+    return (type(key).__name__, key)
+
+
+def _cents_to_decimal(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(CENT)

@@ -1,0 +1,190 @@
+"""Reads about lump sums, allocation plans and the board's decisions; a constant number of
+queries whatever the number of partners, neighbourhoods or decisions."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from cooperatie.governance import Decision, Proposal, Vote
+from cooperatie.models import Neighbourhood, Population
+
+from . import ledger
+from .allocation import percentages
+from .allocation_services import (
+    PLACES4,
+    ZERO,
+    HoodShare,
+    KeyInput,
+    Split,
+    SplitLine,
+    SplitTranche,
+    plan_compute,
+)
+from .models import (
+    AllocationKey,
+    AllocationKeyShare,
+    AllocationLine,
+    AllocationPlan,
+    AllocationTranche,
+    LedgerEntry,
+    LedgerTransaction,
+    LumpSumGrant,
+    PlanNeighbourhoodWeight,
+)
+
+
+def grants_of(cooperative):
+    """The cooperative's grants, newest year first, each with its plans (newest first)."""
+    plans = AllocationPlan.objects.select_related("proposal__decision").order_by("-version")
+    return (LumpSumGrant.objects.filter(cooperative=cooperative)
+            .select_related("funder", "funding_stream")
+            .prefetch_related(Prefetch("plans", queryset=plans))
+            .order_by("-year", "-id"))
+
+
+def plan_in(cooperative, pk) -> AllocationPlan | None:
+    """A plan of this cooperative (None for another cooperative's: ids are never trusted)."""
+    return (AllocationPlan.objects.filter(grant__cooperative=cooperative, pk=pk)
+            .select_related("grant__cooperative", "grant__funder", "grant__funding_stream",
+                            "key", "supersedes", "drafted_by", "proposal__decision", "posting")
+            .first())
+
+
+def grant_in(cooperative, pk) -> LumpSumGrant | None:
+    return (LumpSumGrant.objects.filter(cooperative=cooperative, pk=pk)
+            .select_related("cooperative", "funder", "funding_stream").first())
+
+
+def proposal_in(cooperative, pk) -> Proposal | None:
+    return (Proposal.objects.filter(cooperative=cooperative, pk=pk)
+            .select_related("cooperative", "drafted_by", "decision__closed_by").first())
+
+
+def _shares(plan: AllocationPlan) -> list[AllocationKeyShare]:
+    return list(AllocationKeyShare.objects.filter(key__plan=plan)
+                .select_related("organisation").order_by("organisation__name"))
+
+
+def key_input(plan: AllocationPlan) -> KeyInput:
+    key = plan.key
+    return KeyInput(key.basis, key.unit, key.description,
+                    {s.organisation: s.value for s in _shares(plan)})
+
+
+def weights_of(plan: AllocationPlan) -> dict:
+    rows = PlanNeighbourhoodWeight.objects.filter(plan=plan).select_related("neighbourhood")
+    return {w.neighbourhood: w.weight for w in rows}
+
+
+def frozen_split(plan: AllocationPlan) -> Split:
+    """The split as it was frozen when the plan was proposed (its stored lines and tranches)."""
+    shares = _shares(plan)
+    lines = list(AllocationLine.objects.filter(plan=plan)
+                 .select_related("organisation", "neighbourhood"))
+    tranches = list(AllocationTranche.objects.filter(plan=plan).select_related("organisation"))
+    orgs = {s.organisation.pk: s.organisation for s in shares}
+    orgs.update({ln.organisation.pk: ln.organisation for ln in lines})
+    organisations = sorted(orgs.values(), key=lambda o: (o.name, o.pk))
+    values = {s.organisation.pk: s.value for s in shares}
+    key = plan.key
+    if key.basis == AllocationKey.Basis.PERCENTAGES:
+        shown = {pk: v.quantize(PLACES4) for pk, v in values.items()}
+    else:
+        shown = percentages(values) if any(values.values()) else {}
+    split = Split(
+        plan.grant, plan.method, plan.schedule, key.basis, key.unit, organisations, values,
+        shown,
+        [SplitLine(ln.organisation, ln.neighbourhood, ln.amount) for ln in lines],
+        [SplitTranche(t.organisation, t.number, t.due_date, t.amount) for t in tranches],
+    )
+    if plan.method == AllocationPlan.Method.PER_INHABITANT:
+        split.hoods = _frozen_hoods(plan, lines)
+    return split
+
+
+def _frozen_hoods(plan: AllocationPlan, lines) -> list[HoodShare]:
+    hoods = list(Neighbourhood.objects.filter(cooperative=plan.grant.cooperative_id)
+                 .order_by("code"))
+    inhabitants = dict(Population.objects.filter(neighbourhood__in=hoods, year=plan.grant.year)
+                       .values_list("neighbourhood_id", "inhabitants"))
+    weights = {w.neighbourhood_id: w.weight for w in PlanNeighbourhoodWeight.objects
+               .filter(plan=plan)}
+    amounts: dict[int, Decimal] = {}
+    for line in lines:
+        amounts[line.neighbourhood_id] = amounts.get(line.neighbourhood_id, ZERO) + line.amount
+    return [HoodShare(h, inhabitants.get(h.pk), weights.get(h.pk, Decimal("1")),
+                      amounts.get(h.pk, ZERO)) for h in hoods]
+
+
+def split_of(plan: AllocationPlan) -> tuple[Split | None, list[str]]:
+    """What to show for a plan: the frozen split once proposed, else what the draft comes to
+    now (or the problems that keep it from being split)."""
+    if not plan.is_draft:
+        return frozen_split(plan), []
+    from django.core.exceptions import ValidationError
+
+    try:
+        return plan_compute(grant=plan.grant, method=plan.method, schedule=plan.schedule,
+                            key=key_input(plan), weights=weights_of(plan)), []
+    except ValidationError as exc:
+        return None, exc.messages
+
+
+@dataclass
+class CompareRow:
+    organisation: object
+    old: Decimal
+    new: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.new - self.old
+
+
+def compare(old: Split, new: Split) -> tuple[list[CompareRow], CompareRow]:
+    """Two versions side by side, per partner."""
+    before, after = old.per_organisation, new.per_organisation
+    orgs = {o.pk: o for o in old.organisations}
+    orgs.update({o.pk: o for o in new.organisations})
+    rows = [CompareRow(o, before.get(o.pk, ZERO), after.get(o.pk, ZERO))
+            for o in sorted(orgs.values(), key=lambda o: (o.name, o.pk))]
+    return rows, CompareRow(None, old.total, new.total)
+
+
+@dataclass
+class PostingSummary:
+    posting: LedgerTransaction
+    granted: Decimal
+    allocated: Decimal
+    balance: Decimal
+    reversal: LedgerTransaction | None
+
+
+def posting_summary(plan: AllocationPlan) -> PostingSummary | None:
+    """The plan's posting: the grant out, the allocations in, the balance (0), and its
+    reversal when a later version superseded the plan."""
+    if plan.posting_id is None:
+        return None
+    sums = {row["kind"]: row["total"] for row in
+            ledger.totals(LedgerEntry.objects.filter(transaction_id=plan.posting_id), "kind")}
+    reversal = LedgerTransaction.objects.filter(reverses_id=plan.posting_id).first()
+    granted = sums.get(LedgerEntry.Kind.GRANT, ZERO)
+    allocated = sums.get(LedgerEntry.Kind.ALLOCATION, ZERO)
+    return PostingSummary(plan.posting, granted, allocated, granted + allocated, reversal)
+
+
+def votes_of(proposal: Proposal) -> list[Vote]:
+    return list(proposal.votes.select_related("user").order_by("cast_at", "id"))
+
+
+def register(cooperative) -> list[Decision]:
+    """Every decision of the board, newest first, with its votes and what it was about."""
+    votes = Vote.objects.select_related("user").order_by("cast_at", "id")
+    return list(
+        Decision.objects.filter(cooperative=cooperative)
+        .select_related("proposal__allocation_plan__grant__funder", "closed_by",
+                        "proposal__drafted_by")
+        .prefetch_related(Prefetch("proposal__votes", queryset=votes))
+        .order_by("-year", "-sequence")
+    )

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import allocation_views as views
+
+app_name = "allocation"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("lumpsum/nieuw/", views.grant_create, name="grant_create"),
+    path("lumpsum/<int:pk>/", views.grant_detail, name="grant"),
+    path("lumpsum/<int:pk>/verdeling/", views.plan_draft, name="plan_draft"),
+    path("verdeling/<int:pk>/", views.plan_detail, name="plan"),
+    path("verdeling/<int:pk>/voorbeeld/", views.plan_preview, name="plan_preview"),
+    path("verdeling/<int:pk>/voorleggen/", views.plan_propose, name="plan_propose"),
+    path("verdeling/<int:pk>/wijzigen/", views.plan_amend, name="plan_amend"),
+    path("voorstel/<int:pk>/", views.proposal_detail, name="proposal"),
+    path("voorstel/<int:pk>/stemmen/", views.vote, name="vote"),
+    path("voorstel/<int:pk>/sluiten/", views.close, name="close"),
+]
