@@ -15,8 +15,12 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed
 	./scripts/demo
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed tests/e2e/node_modules
 	$(BIN)/pytest
+
+# axe-core for the accessibility checks (the browser tests skip without Chromium)
+tests/e2e/node_modules: tests/e2e/package.json
+	-cd tests/e2e && npm ci --no-audit --no-fund --silent
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -10,9 +10,11 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
-    path("wachtwoord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("wachtwoord/gewijzigd/", auth_views.PasswordChangeDoneView.as_view(),
-         name="password_change_done"),
+    # Our own templates: the admin's registration/ templates would otherwise win.
+    path("wachtwoord/", auth_views.PasswordChangeView.as_view(
+        template_name="cooperatie/password_change_form.html"), name="password_change"),
+    path("wachtwoord/gewijzigd/", auth_views.PasswordChangeDoneView.as_view(
+        template_name="cooperatie/password_change_done.html"), name="password_change_done"),
     path("taal/", include("django.conf.urls.i18n")),
     path("c/<slug:code>/", views.cooperative_home, name="cooperative_home"),
     path("c/<slug:code>/structuur/", views.structure, name="structure"),
