@@ -74,15 +74,21 @@ def _ensure_may_commit(actor, organisation: Organisation, budget_round: BudgetRo
     policy.ensure(actor, "staff.commit", organisation, cooperative=budget_round.cooperative)
 
 
-def _lock_for_commitments(budget_round: BudgetRound, organisation) -> BudgetRound:
+def _lock_for_commitments(budget_round: BudgetRound, organisation, *, actor,
+                          reason: str) -> BudgetRound:
     """Lock the round and the partner's budget (if any) while commitments change, so that a
-    submit or a closing round cannot slip in between; refuse when they may not change."""
+    submit or a closing round cannot slip in between; refuse when they may not change.
+    Commitments are part of the budget: its version moves on, so that an upload previewed
+    before this change cannot overwrite it (optimistic locking)."""
     current = BudgetRound.objects.select_for_update().get(pk=budget_round.pk)
-    list(PartnerBudget.objects.select_for_update()
-         .filter(budget_round=current, organisation=organisation))
-    reason = selectors.commitments_lock_reason(current, organisation)
-    if reason:
-        raise ValidationError(reason)
+    budgets = list(PartnerBudget.objects.select_for_update()
+                   .filter(budget_round=current, organisation=organisation))
+    locked = selectors.commitments_lock_reason(current, organisation)
+    if locked:
+        raise ValidationError(locked)
+    for budget in budgets:
+        budget.version += 1
+        save_recorded(budget, actor=actor, reason=reason)
     return current
 
 
@@ -111,7 +117,7 @@ def staff_commitment_create(*, budget_round: BudgetRound, organisation: Organisa
                             reason: str) -> StaffCommitment:
     """A partner makes FTE of an expertise available to a team (whole year by default)."""
     _ensure_may_commit(actor, organisation, budget_round)
-    budget_round = _lock_for_commitments(budget_round, organisation)
+    budget_round = _lock_for_commitments(budget_round, organisation, actor=actor, reason=reason)
     commitment = StaffCommitment(
         budget_round=budget_round, organisation=organisation, team=team, expertise=expertise,
         fte=fte, annual_cost=annual_cost,
@@ -127,7 +133,8 @@ def staff_commitment_update(*, commitment: StaffCommitment, team: Team, expertis
                             period_end: date, note: str = "", actor,
                             reason: str) -> StaffCommitment:
     _ensure_may_commit(actor, commitment.organisation, commitment.budget_round)
-    _lock_for_commitments(commitment.budget_round, commitment.organisation)
+    _lock_for_commitments(commitment.budget_round, commitment.organisation, actor=actor,
+                          reason=reason)
     commitment = StaffCommitment.objects.select_for_update().get(pk=commitment.pk)
     commitment.team, commitment.expertise = team, expertise
     commitment.fte, commitment.annual_cost, commitment.note = fte, annual_cost, note
@@ -138,7 +145,8 @@ def staff_commitment_update(*, commitment: StaffCommitment, team: Team, expertis
 @transaction.atomic
 def staff_commitment_delete(*, commitment: StaffCommitment, actor, reason: str) -> None:
     _ensure_may_commit(actor, commitment.organisation, commitment.budget_round)
-    _lock_for_commitments(commitment.budget_round, commitment.organisation)
+    _lock_for_commitments(commitment.budget_round, commitment.organisation, actor=actor,
+                          reason=reason)
     _delete_recorded(commitment, actor=actor, reason=reason)
 
 
@@ -207,7 +215,8 @@ def _replace_commitments(*, budget_round, organisation, commitments, actor,
     # Without the permission check: only for staff_commitments_replace and the demo loader
     # (setup code run by the application administrator, like the Django admin).
     with transaction.atomic():
-        budget_round = _lock_for_commitments(budget_round, organisation)
+        budget_round = _lock_for_commitments(budget_round, organisation, actor=actor,
+                                             reason=reason)
         plan = commitments_plan(budget_round=budget_round, organisation=organisation,
                                 commitments=commitments)
         for commitment in plan.delete:  # first, so that a shifted period does not overlap

@@ -178,3 +178,27 @@ def test_grid_uses_a_constant_number_of_queries(client, db, django_assert_max_nu
         with django_assert_max_num_queries(16):
             response = client.get(reverse("budget_grid", kwargs={"code": code}))
         assert response.status_code == 200
+
+
+def test_staff_change_between_preview_and_confirm_stops_the_upload(client, draft, hoods, streams,
+                                                                   users, tom):
+    """Commitments are part of the budget: changing them moves the version on."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from partners.services import staff_commitment_create
+
+    login(client, "tom-directeur")
+    data = fill(template_bytes(draft), {(hoods[0].code, streams[0].code): "10,00"})
+    client.post(url("budget_upload"), {"file": SimpleUploadedFile("b.xlsx", data)})
+    token = client.session["budget_upload"]["token"]
+    team = tom.teams.first()
+    from cooperatie.models import Expertise
+
+    staff_commitment_create(budget_round=draft.budget_round, organisation=draft.organisation,
+                            team=team, expertise=Expertise.objects.first(), fte=Decimal("0.5"),
+                            annual_cost=Decimal("60000.00"), actor=users["tom-directeur"],
+                            reason="collega voegt inzet toe")
+    response = client.post(url("budget_upload_confirm"), {"token": token}, follow=True)
+    assert "intussen gewijzigd" in response.content.decode()
+    assert not BudgetLine.objects.filter(budget=draft).exists()
+    assert draft.organisation.staff_commitments.filter(budget_round=draft.budget_round).exists()
