@@ -55,6 +55,40 @@ def percentages(weights: Mapping[K, Decimal]) -> dict[K, Decimal]:
             for key in weights}
 
 
+def instalments(amounts: Mapping[K, Decimal], n: int) -> dict[K, list[Decimal]]:
+    """Split every amount (2 decimals, not negative) into `n` instalments, exact both ways:
+
+    - each key's instalments sum exactly to its amount, and each lies within one cent of
+      amount ÷ n (the odd cents go to the earliest instalments that still need them);
+    - each instalment's total over all keys is exactly `apportion(total, n equal parts)`, so
+      that what is paid out per period is as even as the cents allow.
+
+    Rows are taken in order of most odd cents, then by key (as in `apportion`), so the
+    result does not depend on the mapping's order."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"Het aantal termijnen moet een geheel getal van ten minste 1 zijn ({n}).")
+    cents: dict[K, int] = {}
+    for key, amount in amounts.items():
+        exact = _number(amount, f"Het bedrag van {key}")
+        if (exact * 100).denominator != 1:
+            raise ValueError(f"Het bedrag van {key} ({amount}) heeft meer dan 2 decimalen.")
+        if exact < 0:
+            raise ValueError(f"Het bedrag van {key} is negatief ({amount}).")
+        cents[key] = int(exact * 100)
+    columns = _largest_remainder(sum(cents.values()), {j: 1 for j in range(n)}) \
+        if cents and any(cents.values()) else {j: 0 for j in range(n)}
+    rows = {key: [c // n] * n for key, c in cents.items()}
+    demand = {j: columns[j] - sum(row[j] for row in rows.values()) for j in range(n)}
+    # Each row has fewer than n odd cents; the columns' demands differ by at most one, and
+    # giving a row's cents to the columns that need most keeps it so: every demand is met.
+    for key in sorted(cents, key=lambda k: (-(cents[k] % n), _sort_key(k))):
+        for j in sorted(demand, key=lambda j: (-demand[j], j))[:cents[key] % n]:
+            rows[key][j] += 1
+            demand[j] -= 1
+    assert not any(demand.values())
+    return {key: [_cents_to_decimal(c) for c in rows[key]] for key in amounts}
+
+
 def exact_share(total: Decimal, weights: Mapping[K, Decimal], key: K) -> Fraction:
     """The exact (unrounded) share of one key, for checking a split."""
     exact = {k: _number(w, f"Het gewicht van {k}") for k, w in weights.items()}

@@ -28,10 +28,11 @@ from cooperatie import policy
 from cooperatie.governance import Decision, Proposal, Vote, decision_number, tally
 from cooperatie.history import create_recorded, save_recorded
 from cooperatie.models import BoardSeat, Cooperative, Membership, Neighbourhood, Population
+from cooperatie.templatetags.money import euro
 from partners.models import Organisation
 
 from . import ledger
-from .allocation import apportion, percentages
+from .allocation import apportion, instalments, percentages
 from .models import (
     AllocationKey,
     AllocationKeyShare,
@@ -351,16 +352,16 @@ def _hood_shares(grant: LumpSumGrant, weights: dict) -> list[HoodShare]:
 
 
 def _tranches(split: Split, year: int, schedule: str) -> list[SplitTranche]:
+    """Each partner's allocation in equal advances (to the cent), and each advance's total
+    as even as the cents allow (see budgets.allocation.instalments)."""
     dates = tranche_dates(year, schedule)
     if not dates:
         return []
-    parts = {n: 1 for n in range(1, len(dates) + 1)}
-    out = []
-    for org in split.organisations:
-        total = split.per_organisation[org.pk]
-        for number, amount in apportion(total, parts).items():
-            out.append(SplitTranche(org, number, dates[number - 1], amount))
-    return out
+    per_org = split.per_organisation
+    parts = instalments({o: per_org[o.pk] for o in split.organisations}, len(dates))
+    return [SplitTranche(org, number, dates[number - 1], amount)
+            for org in split.organisations
+            for number, amount in enumerate(parts[org], start=1)]
 
 
 def plan_key_input(plan: AllocationPlan) -> KeyInput:
@@ -594,7 +595,7 @@ def plan_propose(*, plan: AllocationPlan, actor, reason: str = "") -> Proposal:
     grant = locked.grant
     title = _("Verdeling %(grant)s, versie %(v)s") % {"grant": grant, "v": locked.version}
     description = _("Verdeling van %(amount)s (%(what)s) %(method)s, sleutel: %(key)s.") % {
-        "amount": f"€ {nl(grant.amount)}", "what": grant.description,
+        "amount": euro(grant.amount), "what": grant.description,
         "method": locked.get_method_display(), "key": str(locked.key)}
     if locked.supersedes_id:
         description += " " + _("Vervangt versie %(v)s.") % {"v": locked.supersedes.version}

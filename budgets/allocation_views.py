@@ -261,7 +261,6 @@ def _plan_context(request, cooperative, plan, form=None, split=None, problems=No
         context["form"] = PlanForm(plan)
     if plan.supersedes_id and split is not None:
         old = plan.supersedes
-        context["previous"] = old
         context["comparison"] = selectors.compare(selectors.frozen_split(old), split)
     return context
 
@@ -340,8 +339,12 @@ def _proposal_context(request, cooperative, proposal) -> dict:
         amount = split.per_organisation.get(seat.organisation_id)
         if amount is not None:
             represented = (seat.organisation, amount)
+    comparison = None
+    if plan is not None and plan.supersedes_id and split is not None:
+        comparison = selectors.compare(selectors.frozen_split(plan.supersedes), split)
     return {
         "cooperative": cooperative, "proposal": proposal, "plan": plan, "split": split,
+        "comparison": comparison,
         "votes": votes, "own_vote": own, "may_vote": may_vote, "represented": represented,
         "may_close": proposal.is_open and policy.allowed(request.user, "proposal.close",
                                                          proposal),

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from budgets.allocation import apportion, exact_share, percentages, shares
+from budgets.allocation import apportion, exact_share, instalments, percentages, shares
 
 totals = st.decimals(min_value=Decimal("-9999999999.99"), max_value=Decimal("9999999999.99"),
                      places=2, allow_nan=False, allow_infinity=False)
@@ -132,3 +132,34 @@ def test_percentages_have_four_decimals_and_total_exactly_100(weights):
 def test_shares_of_whole_units(units, weights):
     result = shares(units, weights)
     assert sum(result.values()) == units
+
+
+money = st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2)
+
+
+@given(amounts=st.dictionaries(st.integers(0, 100), money, max_size=20),
+       n=st.sampled_from([1, 2, 3, 4, 12]), seed=st.integers())
+def test_instalments_are_exact_both_ways(amounts, n, seed):
+    result = instalments(amounts, n)
+    assert list(result) == list(amounts)
+    for key, parts in result.items():
+        assert len(parts) == n and sum(parts, Decimal("0")) == amounts[key]
+        for part in parts:
+            assert abs(Fraction(part) - Fraction(amounts[key]) / n) < Fraction(1, 100)
+    total = sum(amounts.values(), Decimal("0.00"))
+    columns = [sum((parts[j] for parts in result.values()), Decimal("0")) for j in range(n)]
+    assert columns == list(apportion(total, {j: 1 for j in range(n)}).values()) if amounts \
+        else columns == [0] * n
+    items = list(amounts.items())
+    random.Random(seed).shuffle(items)
+    assert instalments(dict(items), n) == result
+
+
+@pytest.mark.parametrize(("amounts", "n", "message"), [
+    ({1: Decimal("1.00")}, 0, "ten minste 1"),
+    ({1: Decimal("-1.00")}, 4, "negatief"),
+    ({1: Decimal("1.005")}, 4, "meer dan 2 decimalen"),
+])
+def test_instalments_bad_input(amounts, n, message):
+    with pytest.raises(ValueError, match=message):
+        instalments(amounts, n)

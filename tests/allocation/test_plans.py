@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from budgets import allocation_services as svc
+from budgets.allocation import apportion
 from budgets.allocation_selectors import frozen_split
 from budgets.models import AllocationKey, AllocationPlan, LumpSumGrant
 from cooperatie.models import Cooperative, Neighbourhood, Population
@@ -64,6 +65,10 @@ def test_partner_split_and_tranches_add_up(db, data):
         assert sum((t.amount for t in mine), Decimal("0")) == (per_org[org.pk] if n else 0)
         for t in mine:
             assert abs(Fraction(t.amount) - Fraction(per_org[org.pk]) / n) < CENT
+    if n:  # what is paid out per period is as even as the cents allow
+        per_period = [sum((t.amount for t in split.tranches if t.number == k), Decimal("0"))
+                      for k in range(1, n + 1)]
+        assert per_period == list(apportion(amount, {k: 1 for k in range(n)}).values())
     # the order in which the key was typed does not matter
     items = list(values.items())
     random.Random(data.draw(st.integers())).shuffle(items)

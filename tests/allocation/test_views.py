@@ -1,0 +1,237 @@
+"""The pages: the treasurer's editor with the split to the cent, the board's vote, the
+register; bad input shown in Dutch with nothing saved; other cooperatives' objects are 404."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from budgets import allocation_services as svc
+from budgets.models import AllocationKeyShare, AllocationPlan, LedgerEntry, LumpSumGrant
+from cooperatie.governance import Decision, Vote
+from tests.conftest import login
+
+
+def url(name, code="tom", **kw):
+    return reverse(f"allocation:{name}", kwargs={"code": code, **kw})
+
+
+def html(response):
+    return response.content.decode()
+
+
+def key_data(plan, values: dict, basis="baseline", method="partners", schedule="quarterly",
+             **extra):
+    """The editor's form: a row per member organisation (k-<id>), neighbourhood weights."""
+    data = {"method": method, "schedule": schedule, "basis": basis, "unit": "euro",
+            "description": "cliëntaantallen 2025", "note": "", "action": "save"}
+    for org, raw in values.items():
+        data[f"k-{org.pk}"] = raw
+    data.update(extra)
+    return data
+
+
+def test_the_treasurer_drafts_from_client_numbers_and_two_others_adopt(client, tom, users,
+                                                                      tom_members):
+    login(client, "tom-penningmeester")
+    stream = tom.funding_streams.get(code="JEUGD")
+    response = client.post(url("grant_create"), {
+        "year": "2027", "amount": "1.000.000,00", "stream": stream.pk,
+        "funder_name": "Gemeente Alphen aan den Rijn", "description": "Jeugd 2027"})
+    grant = LumpSumGrant.objects.get(cooperative=tom, year=2027)
+    assert response.status_code == 302 and grant.amount == Decimal("1000000.00")
+    response = client.post(url("plan_draft", pk=grant.pk))
+    plan = grant.plans.get()
+    assert response.url == url("plan", pk=plan.pk)
+    page = html(client.get(url("plan", pk=plan.pk)))
+    assert "Berekenen" in page and 'id="plan-form"' in page
+    assert all(f'name="k-{o.pk}"' in page for o in tom_members)  # a row per member
+    clients = {o: str(100 + 10 * i) for i, o in enumerate(tom_members)}  # 100 ... 170
+    preview = client.get(url("plan_preview", pk=plan.pk), key_data(plan, clients,
+                                                                   unit="count"))
+    assert "€\xa01.000.000,00" in html(preview) and "precies op tot de lumpsum" in html(preview)
+    assert not AllocationKeyShare.objects.filter(key__plan=plan).exists()  # nothing saved
+    response = client.post(url("plan", pk=plan.pk), key_data(plan, clients,
+                                                             reason="cliënten 2025"))
+    assert response.status_code == 302
+    assert AllocationKeyShare.objects.filter(key__plan=plan).count() == 8
+    response = client.post(url("plan_propose", pk=plan.pk))
+    proposal = AllocationPlan.objects.get(pk=plan.pk).proposal
+    assert response.url == url("proposal", pk=proposal.pk)
+    for name in ("tom-voorzitter", "tom-bestuurslid"):
+        login(client, name)
+        client.post(url("vote", pk=proposal.pk), {"choice": "for", "reason": "akkoord"})
+    response = client.post(url("close", pk=proposal.pk), {"reasons": "volgens afspraak"},
+                           follow=True)
+    decision = Decision.objects.get(proposal=proposal)
+    assert decision.adopted
+    assert f"besluit {decision.number}, aangenomen" in html(response)
+    page = html(client.get(url("plan", pk=plan.pk)))
+    assert "In het grootboek" in page and "€\xa0-1.000.000,00" in page
+    assert "Saldo" in page and "€\xa00,00" in page
+    register = html(client.get(reverse("decision_register", kwargs={"code": "tom"})))
+    assert decision.number in register and "volgens afspraak" in register
+
+
+def test_the_amendment_supersedes_and_the_page_shows_both_versions(client, v1, v2):
+    login(client, "tom-voorzitter")
+    client.post(url("vote", pk=v2.proposal.pk), {"choice": "for"})
+    client.post(url("close", pk=v2.proposal.pk), {"reasons": "correctie accountant"})
+    v1.refresh_from_db()
+    v2.refresh_from_db()
+    assert (v1.status, v2.status) == ("superseded", "adopted")
+    page = html(client.get(url("plan", pk=v2.pk)))
+    assert "Versie 1 en versie 2 naast elkaar" in page and "Schuldhulp Groene Hart" in page
+    old = html(client.get(url("plan", pk=v1.pk)))
+    assert "Tegengeboekt met boeking" in old and "Vervangen door" in old
+    register = html(client.get(reverse("decision_register", kwargs={"code": "tom"})))
+    assert register.count("aangenomen") >= 2 and "correctie accountant" in register
+
+
+def test_percentages_that_do_not_total_100_are_shown_and_nothing_is_saved(client, users,
+                                                                          new_grant,
+                                                                          tom_members):
+    plan = svc.plan_draft(grant=new_grant(), actor=users["tom-penningmeester"], reason="t")
+    login(client, "tom-penningmeester")
+    data = key_data(plan, {tom_members[0]: "60", tom_members[1]: "39,5"}, basis="percentages")
+    response = client.post(url("plan", pk=plan.pk), data)
+    assert response.status_code == 400
+    page = html(response)
+    assert "De percentages tellen op tot 99,5%; dat moet precies 100% zijn." in page
+    assert 'value="39,5"' in page  # what was typed stays
+    assert not AllocationKeyShare.objects.filter(key__plan=plan).exists()
+
+
+def test_text_in_the_key_names_the_partner(client, users, new_grant, tom_members):
+    plan = svc.plan_draft(grant=new_grant(), actor=users["tom-penningmeester"], reason="t")
+    login(client, "tom-penningmeester")
+    response = client.post(url("plan", pk=plan.pk), key_data(plan, {tom_members[0]: "veel"}))
+    assert response.status_code == 400
+    assert f"{tom_members[0].name}: &#x27;veel&#x27; is geen getal." in html(response)
+
+
+def test_compute_button_works_without_javascript_and_saves_nothing(client, users, new_grant,
+                                                                   tom_members):
+    plan = svc.plan_draft(grant=new_grant("100.00"), actor=users["tom-penningmeester"],
+                          reason="t")
+    login(client, "tom-penningmeester")
+    data = key_data(plan, {o: "1" for o in tom_members[:3]}, action="compute")
+    response = client.post(url("plan", pk=plan.pk), data)
+    assert response.status_code == 200
+    page = html(response)
+    assert "€\xa033,34" in page and page.count("€\xa033,33") >= 2
+    assert not AllocationKeyShare.objects.filter(key__plan=plan).exists()
+
+
+def test_editing_an_adopted_plan_is_refused(client, v1, tom_members):
+    login(client, "tom-penningmeester")
+    page = html(client.get(url("plan", pk=v1.pk)))
+    assert 'id="plan-form"' not in page
+    response = client.post(url("plan", pk=v1.pk), key_data(v1, {tom_members[0]: "100"},
+                                                            basis="percentages"))
+    assert response.status_code == 400
+    assert "is vastgesteld en kan niet meer worden gewijzigd" in html(response)
+    assert AllocationKeyShare.objects.filter(key__plan=v1).count() == 8
+
+
+def test_bad_grant_input_is_shown_in_dutch(client, tom):
+    login(client, "tom-penningmeester")
+    stream = tom.funding_streams.first()
+    before = LumpSumGrant.objects.count()
+    for amount, message in (("0", "moet groter zijn dan 0"),
+                            ("12,345", "Een bedrag heeft hoogstens 2 decimalen"),
+                            ("veel", "is geen bedrag")):
+        response = client.post(url("grant_create"), {
+            "year": "2027", "amount": amount, "stream": stream.pk, "funder_name": "x",
+            "description": "x"})
+        assert response.status_code == 400 and message in html(response), amount
+    assert LumpSumGrant.objects.count() == before
+
+
+def test_voting_twice_or_when_not_seated_shows_a_message(client, v2):
+    proposal = v2.proposal
+    login(client, "tom-penningmeester")  # voted in the demo
+    response = client.post(url("vote", pk=proposal.pk), {"choice": "against"}, follow=True)
+    assert "U heeft al gestemd over dit voorstel" in html(response)
+    login(client, "tom-directeur")
+    response = client.post(url("vote", pk=proposal.pk), {"choice": "for"}, follow=True)
+    assert "Alleen zittende bestuursleden van Tom in de buurt stemmen" in html(response)
+    assert Vote.objects.filter(proposal=proposal).count() == 1
+
+
+def test_the_vote_form_offers_a_conflict_declaration(client, v2):
+    login(client, "tom-voorzitter")  # represents GGZ Rijnland
+    page = html(client.get(url("proposal", pk=v2.proposal.pk)))
+    assert "U vertegenwoordigt GGZ Rijnland" in page and 'name="conflict"' in page
+    client.post(url("vote", pk=v2.proposal.pk), {"choice": "for", "conflict": "1",
+                                                  "reason": "eigen partner"})
+    vote = Vote.objects.get(proposal=v2.proposal, user__username="tom-voorzitter")
+    assert vote.conflict_of_interest and vote.reason == "eigen partner"
+
+
+def test_directors_see_what_goes_to_the_board_but_no_drafts(client, users, new_grant, v1, v2):
+    draft = svc.plan_draft(grant=new_grant(), actor=users["tom-penningmeester"], reason="t")
+    login(client, "tom-directeur")
+    assert client.get(url("plan", pk=v1.pk)).status_code == 200
+    assert client.get(url("proposal", pk=v2.proposal.pk)).status_code == 200
+    assert client.get(url("plan", pk=draft.pk)).status_code == 404
+    assert client.get(url("plan_preview", pk=v1.pk)).status_code == 403
+    assert client.post(url("plan", pk=v1.pk), {}).status_code == 403
+    assert client.get(url("grant_create")).status_code == 403
+    page = html(client.get(url("proposal", pk=v2.proposal.pk)))
+    assert 'name="choice"' not in page and "Stemming sluiten" not in page
+    login(client, "tom-financien")
+    assert client.get(url("plan", pk=draft.pk)).status_code == 200
+
+
+def test_other_cooperatives_objects_are_404(client, v1, v2, heerlen):
+    heerlen_plan = AllocationPlan.objects.get(grant__cooperative=heerlen, version=1)
+    login(client, "heerlen-voorzitter")
+    assert client.get(url("plan", pk=v1.pk)).status_code == 404  # tom: not a member
+    assert client.get(url("plan", code="heerlen", pk=v1.pk)).status_code == 404  # wrong coop
+    assert client.get(url("proposal", code="heerlen", pk=v2.proposal.pk)).status_code == 404
+    response = client.post(url("vote", code="heerlen", pk=v2.proposal.pk), {"choice": "for"})
+    assert response.status_code == 404 and not v2.proposal.votes.filter(
+        user__username="heerlen-voorzitter").exists()
+    assert client.get(url("plan", code="heerlen", pk=heerlen_plan.pk)).status_code == 200
+    assert client.get(reverse("decision_register", kwargs={"code": "tom"})).status_code == 404
+
+
+def test_heerlen_plan_shows_neighbourhoods_partners_and_monthly_tranches(client, heerlen):
+    plan = AllocationPlan.objects.get(grant__cooperative=heerlen, version=1)
+    login(client, "heerlen-directeur")
+    page = html(client.get(url("plan", code="heerlen", pk=plan.pk)))
+    assert "Per inwoner over de buurten" in page and "Vrieheide" in page
+    assert "01-12-2026" in page and "€\xa02.750.000,00" in page
+    entries = LedgerEntry.objects.filter(transaction=plan.posting)
+    assert entries.count() == 91
+
+
+@pytest.mark.parametrize("name", ["index", "register"])
+def test_lists_use_a_constant_number_of_queries(client, users, proposed, name,
+                                                django_assert_max_num_queries):
+    def get(code):
+        path = (reverse("decision_register", kwargs={"code": code}) if name == "register"
+                else url("index", code=code))
+        with django_assert_max_num_queries(9):
+            assert client.get(path).status_code == 200
+
+    login(client, "beheerder")
+    get("tom")
+    get("heerlen")
+    for _ in range(3):  # more grants, plans, votes and decisions
+        proposal, _plan = proposed()
+        svc.vote_cast(proposal=proposal, actor=users["tom-voorzitter"], choice="for")
+        svc.proposal_close(proposal=proposal, actor=users["tom-voorzitter"])
+    get("tom")
+
+
+def test_plan_and_proposal_pages_use_a_constant_number_of_queries(client, heerlen, v1, v2,
+                                                                  django_assert_max_num_queries):
+    login(client, "beheerder")
+    big = AllocationPlan.objects.get(grant__cooperative=heerlen, version=1)  # 90 lines
+    for code, plan in (("tom", v1), ("tom", v2), ("heerlen", big)):
+        with django_assert_max_num_queries(18):
+            assert client.get(url("plan", code=code, pk=plan.pk)).status_code == 200
+        with django_assert_max_num_queries(20):
+            assert client.get(url("proposal", code=code, pk=plan.proposal_id)).status_code == 200
