@@ -432,7 +432,8 @@ def _ensure_draft(plan: AllocationPlan) -> None:
 
 def _lock_plan(plan: AllocationPlan, actor, action: str = "plan.draft") -> AllocationPlan:
     policy.ensure(actor, action, plan.grant.cooperative)
-    return (AllocationPlan.objects.select_for_update()
+    # of=("self",): the funder is nullable (an outer join), which PostgreSQL cannot lock.
+    return (AllocationPlan.objects.select_for_update(of=("self",))
             .select_related("grant__cooperative", "grant__funding_stream", "grant__funder")
             .get(pk=plan.pk))
 
@@ -700,7 +701,7 @@ def _carry_out(plan: AllocationPlan, decision: Decision, *, actor, reason: str) 
         plan.status = AllocationPlan.Status.REJECTED
         save_recorded(plan, actor=actor, reason=reason)
         return
-    grant = LumpSumGrant.objects.select_for_update().select_related(
+    grant = LumpSumGrant.objects.select_for_update(of=("self",)).select_related(
         "cooperative", "funding_stream", "funder").get(pk=plan.grant_id)
     previous = (AllocationPlan.objects.select_for_update()
                 .filter(grant=grant, status=AllocationPlan.Status.ADOPTED).first())
