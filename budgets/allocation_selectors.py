@@ -15,11 +15,12 @@ from .allocation_services import (
     PLACES4,
     ZERO,
     HoodShare,
-    KeyInput,
     Split,
     SplitLine,
     SplitTranche,
     plan_compute,
+    plan_key_input,
+    plan_weights,
 )
 from .models import (
     AllocationKey,
@@ -66,15 +67,8 @@ def _shares(plan: AllocationPlan) -> list[AllocationKeyShare]:
                 .select_related("organisation").order_by("organisation__name"))
 
 
-def key_input(plan: AllocationPlan) -> KeyInput:
-    key = plan.key
-    return KeyInput(key.basis, key.unit, key.description,
-                    {s.organisation: s.value for s in _shares(plan)})
-
-
-def weights_of(plan: AllocationPlan) -> dict:
-    rows = PlanNeighbourhoodWeight.objects.filter(plan=plan).select_related("neighbourhood")
-    return {w.neighbourhood: w.weight for w in rows}
+key_input = plan_key_input
+weights_of = plan_weights
 
 
 def frozen_split(plan: AllocationPlan) -> Split:
@@ -159,6 +153,7 @@ class PostingSummary:
     allocated: Decimal
     balance: Decimal
     reversal: LedgerTransaction | None
+    replaced: LedgerTransaction | None = None  # the superseded version's posting, reversed
 
 
 def posting_summary(plan: AllocationPlan) -> PostingSummary | None:
@@ -171,7 +166,12 @@ def posting_summary(plan: AllocationPlan) -> PostingSummary | None:
     reversal = LedgerTransaction.objects.filter(reverses_id=plan.posting_id).first()
     granted = sums.get(LedgerEntry.Kind.GRANT, ZERO)
     allocated = sums.get(LedgerEntry.Kind.ALLOCATION, ZERO)
-    return PostingSummary(plan.posting, granted, allocated, granted + allocated, reversal)
+    replaced = None
+    if plan.supersedes_id and plan.supersedes.posting_id:
+        replaced = LedgerTransaction.objects.filter(
+            reverses_id=plan.supersedes.posting_id).first()
+    return PostingSummary(plan.posting, granted, allocated, granted + allocated, reversal,
+                          replaced)
 
 
 def votes_of(proposal: Proposal) -> list[Vote]:
@@ -183,7 +183,8 @@ def register(cooperative) -> list[Decision]:
     votes = Vote.objects.select_related("user").order_by("cast_at", "id")
     return list(
         Decision.objects.filter(cooperative=cooperative)
-        .select_related("proposal__allocation_plan__grant__funder", "closed_by",
+        .select_related("proposal__allocation_plan__grant__funder",
+                        "proposal__allocation_plan__supersedes", "closed_by",
                         "proposal__drafted_by")
         .prefetch_related(Prefetch("proposal__votes", queryset=votes))
         .order_by("-year", "-sequence")

@@ -82,10 +82,12 @@ def test_the_amendment_supersedes_and_the_page_shows_both_versions(client, v1, v
     assert (v1.status, v2.status) == ("superseded", "adopted")
     page = html(client.get(url("plan", pk=v2.pk)))
     assert "Versie 1 en versie 2 naast elkaar" in page and "Schuldhulp Groene Hart" in page
+    assert f"De boeking van versie 1 (#{v1.posting_id}) is bij dit besluit tegengeboekt" in page
     old = html(client.get(url("plan", pk=v1.pk)))
     assert "Tegengeboekt met boeking" in old and "Vervangen door" in old
     register = html(client.get(reverse("decision_register", kwargs={"code": "tom"})))
     assert register.count("aangenomen") >= 2 and "correctie accountant" in register
+    assert "(vervangt versie 1)" in register
 
 
 def test_percentages_that_do_not_total_100_are_shown_and_nothing_is_saved(client, users,
