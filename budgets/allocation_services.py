@@ -406,6 +406,10 @@ def grant_create(*, cooperative: Cooperative, year: int, amount: Decimal,
         errors["description"] = _("Beschrijf wat de lumpsum dekt.")
     if funder is None and not (funder_name or "").strip():
         errors["funder"] = _("Kies de financier of vul de naam van de financier in.")
+    elif funder is not None and not Membership.objects.filter(
+            cooperative=cooperative, organisation=funder).exists():
+        errors["funder"] = _("%(org)s is geen lid van deze coöperatie; vul de naam van de "
+                             "financier in.") % {"org": funder}
     if errors:
         raise ValidationError(errors)
     return create_recorded(

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -52,8 +53,7 @@ def _plan_url(code, plan) -> str:
 @login_required
 def index(request, code):
     cooperative = cooperative_for(request.user, code, "allocation.view")
-    may_view_drafts = policy.allowed(request.user, "plan.draft", cooperative) or \
-        policy.roles_for(request.user, cooperative).any_finance
+    may_view_drafts = policy.allowed(request.user, "plan.view_drafts", cooperative)
     return render(request, "allocation/index.html", {
         "cooperative": cooperative,
         "grants": selectors.grants_of(cooperative),
@@ -69,7 +69,8 @@ def grant_create(request, code):
     cooperative = cooperative_for(request.user, code, "allocation.view")
     policy.ensure(request.user, "grant.record", cooperative)
     streams = FundingStream.objects.filter(cooperative=cooperative).order_by("code")
-    funders = Organisation.objects.order_by("name")
+    funders = Organisation.objects.filter(
+        pk__in=[m.organisation_id for m in current_members(cooperative)]).order_by("name")
     form = {"year": request.POST.get("year", ""), "amount": request.POST.get("amount", ""),
             "stream": request.POST.get("stream", ""), "funder": request.POST.get("funder", ""),
             "funder_name": request.POST.get("funder_name", ""),
@@ -330,7 +331,7 @@ def _proposal_context(request, cooperative, proposal) -> dict:
     own = next((v for v in votes if v.user_id == request.user.pk), None)
     may_vote = proposal.is_open and own is None and policy.allowed(
         request.user, "proposal.vote", proposal)
-    seat = BoardSeat.objects.filter(policy.active_on(proposal.opened_at.date()),
+    seat = BoardSeat.objects.filter(policy.active_on(timezone.localdate()),
                                     cooperative=cooperative, user=request.user
                                     ).select_related("organisation").first()
     split = selectors.frozen_split(plan) if plan is not None else None

@@ -169,6 +169,7 @@ RULES: dict[str, Rule] = {
     # drafts; what goes to the board is open to every member, drafts to the board and finance.
     "grant.record": lambda r, coop: r.board,
     "allocation.view": lambda r, coop: r.member,
+    "plan.view_drafts": lambda r, coop: r.board or r.any_finance or r.superuser,
     "plan.view": lambda r, plan: r.member if not plan.is_draft
     else r.board or r.any_finance or r.superuser,
     "plan.draft": lambda r, coop: r.board,

@@ -293,3 +293,11 @@ def test_history_of_the_plan_tells_the_story(v1, users):
     assert records[-1].status == "adopted"
     assert records[-1].history_user == users["tom-voorzitter"]
     assert records[-1].history_change_reason.startswith("besluit ")
+
+
+def test_a_funder_that_is_not_a_member_is_named_not_linked(tom, users):
+    from partners.models import Organisation
+
+    outsider = Organisation.objects.get(code="hl-verzekeraar")
+    with pytest.raises(ValidationError, match="is geen lid van deze coöperatie"):
+        grant(tom, users, Decimal("10.00"), funder=outsider, funder_name="")
