@@ -59,6 +59,7 @@ def test_command_exits_1_with_errors_on_stderr(tmp_path):
 
     env = {**os.environ, "DEBUG": "1", "DATA_DIR": str(tmp_path)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DATABASE_URL", None)  # a fresh SQLite file in tmp_path, whatever the suite runs on
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
                    check=True, timeout=300)
     result = subprocess.run(
