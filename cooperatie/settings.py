@@ -151,6 +151,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
+# With `celery -A cooperatie beat`: fail exports whose worker died, remove expired files.
+CELERY_BEAT_SCHEDULE = {
+    "export-housekeeping": {"task": "reports.tasks.housekeeping", "schedule": 15 * 60},
+}
 
 # --- production security (manage.py check --deploy is clean with DEBUG off) -----------------
 if not DEBUG:

@@ -86,10 +86,10 @@ def check_equal(label: str, written: Decimal, ledger: Decimal) -> None:
 
 
 def registry() -> dict[str, Report]:
-    from . import audit, ledger, pooled, scorecard, staff
+    from . import allocation, audit, ledger, pooled, scorecard, staff
 
-    reports = [pooled.PooledBudget(), staff.StaffReport(), scorecard.ScorecardReport(),
-               ledger.LedgerReport(), audit.AuditReport()]
+    reports = [pooled.PooledBudget(), allocation.AllocationReport(), staff.StaffReport(),
+               scorecard.ScorecardReport(), ledger.LedgerReport(), audit.AuditReport()]
     return {r.slug: r for r in reports}
 
 

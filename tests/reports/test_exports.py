@@ -232,3 +232,22 @@ def test_scorecard_report_never_shows_suppressed_values_as_numbers(tom, tmp_path
             assert row[header.index("Respondenten")] is None
     values = [r[header.index("Waarde")] for r in card[3:]]
     assert any(isinstance(v, int | float) for v in values)
+
+
+def test_allocation_report_matches_the_ledger_and_lists_versions(tom, tmp_path):
+    path = tmp_path / "allocation.xlsx"
+    build("allocation", str(path), Scope(tom, 2026))
+    wb = workbook(str(path))
+    assert wb.sheetnames == ["Over dit rapport", "Lumpsums", "Versies en besluiten", "Verdeling",
+                             "Voorschotten"]
+    lines = list(wb["Verdeling"].iter_rows(min_row=4, values_only=True))
+    adopted = sum(Decimal(str(r[8])) for r in lines if r[2] == "vastgesteld")
+    allocated = balance(LedgerEntry.objects.filter(cooperative=tom, year=2026,
+                                                   kind=LedgerEntry.Kind.ALLOCATION))
+    assert adopted.quantize(Decimal("0.01")) == allocated > 0
+    versions = list(wb["Versies en besluiten"].iter_rows(min_row=2, values_only=True))
+    assert any(v[6] and v[6].startswith("2026-") for v in versions)  # the adopting decision
+    tranches = list(wb["Voorschotten"].iter_rows(min_row=2, values_only=True))
+    tranche_total = sum(Decimal(str(t[6])) for t in tranches
+                        if t[0] != "Totaal" and t[2] == "vastgesteld")
+    assert tranche_total.quantize(Decimal("0.01")) == allocated
