@@ -31,7 +31,17 @@ def dashboard_panels(user, cooperative, roles) -> dict:
     """What each role needs to see first; apps add their own panels here."""
     from budgets.selectors import dashboard_budget_panels
 
-    return dashboard_budget_panels(user, cooperative, roles)
+    from .governance import Proposal
+
+    panels = dashboard_budget_panels(user, cooperative, roles)
+    if roles.board:
+        panels["proposals"] = [
+            (p, any(v.user_id == user.pk for v in p.votes.all()))
+            for p in Proposal.objects.filter(cooperative=cooperative,
+                                             status=Proposal.Status.OPEN)
+            .prefetch_related("votes").order_by("opened_at")
+        ]
+    return panels
 
 
 @login_required

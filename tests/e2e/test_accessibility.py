@@ -15,6 +15,8 @@ PAGES = {
                            "/c/heerlen/begroting/partner/hl-ggzmijn/",
                            "/c/heerlen/inzet/natura/"],
     "heerlen-financien": ["/c/heerlen/exports/"],
+    "tom-penningmeester": ["/", "/c/tom/verdeling/", "/c/tom/besluiten/",
+                           "/c/tom/verdeling/lumpsum/nieuw/", "/c/tom/evaluatie/metingen/"],
 }
 SHOTS = {"/": "dashboard", "/c/tom/begroting/gebundeld/": "gebundelde-begroting",
          "/c/heerlen/inzet/": "bezetting", "/c/tom/evaluatie/": "scorekaart"}
@@ -39,6 +41,16 @@ def test_main_pages_have_no_serious_violations(page, username):
         if path in SHOTS and username != "heerlen-financien":
             screenshot(page, SHOTS[path] if path != "/" else f"dashboard-{username}")
     assert problems == {}
+
+
+def test_plan_and_proposal_pages_have_no_serious_violations(page):
+    login(page, "tom-voorzitter")
+    page.locator(".card", has_text="Voorstellen aan het bestuur").get_by_role("link").first.click()
+    assert axe_violations(page) == []
+    page.goto("/c/tom/verdeling/")
+    page.get_by_role("link", name="versie 1").first.click()
+    assert axe_violations(page) == []
+    screenshot(page, "verdeling")
 
 
 def _tab_to(page, text: str, limit: int = 200) -> None:

@@ -1,0 +1,72 @@
+"""Journey 2: the board reviews the pooled budget and the coverage matrix, votes on the open
+allocation proposal, a second member votes and closes it, the decision is in the register;
+and a drafter who approves their own plan alone is refused."""
+
+from tests.e2e.conftest import login, screenshot
+
+
+def _vote_for(page, reason: str) -> None:
+    page.get_by_label("voor", exact=True).check()
+    page.get_by_label("Toelichting (niet verplicht)").fill(reason)
+    page.get_by_role("button", name="Stem uitbrengen").click()
+
+
+def test_board_reviews_votes_and_decides(browser, app_server):
+    context = browser.new_context(base_url=app_server["url"], viewport={"width": 1280,
+                                                                        "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    login(page, "tom-voorzitter")
+    page.get_by_role("link", name="Gebundelde begroting").first.click()
+    assert "Totaal coöperatie" in page.inner_text("main")
+    page.get_by_role("link", name="Inzet en bezetting").click()
+    assert "Bezetting" in page.inner_text("main")
+    page.get_by_role("link", name="Overzicht").click()
+    card = page.locator(".card", has_text="Voorstellen aan het bestuur")
+    assert "wacht op uw stem" in card.inner_text()
+    card.get_by_role("link").first.click()
+    proposal_url = page.url
+    assert "/voorstel/" in proposal_url
+    screenshot(page, "voorstel")
+    _vote_for(page, "eens met de correctie")
+    assert "voor" in page.inner_text("main")
+
+    login(page, "tom-bestuurslid")
+    page.goto(proposal_url)
+    _vote_for(page, "akkoord")
+    page.get_by_label("Overwegingen van het bestuur (komen in het besluitenregister)").fill(
+        "Correctie op de cliëntaantallen aangenomen.")
+    page.get_by_role("button", name="Stemming sluiten").click()
+    decision = page.get_by_role("heading", name="Besluit 2026-")
+    decision.wait_for()
+    number = decision.inner_text().split()[1].rstrip(":")
+    assert "vastgesteld" in decision.inner_text() or "aangenomen" in decision.inner_text()
+
+    page.goto("/c/tom/besluiten/")
+    register = page.inner_text("main")
+    assert number in register and "Correctie op de cliëntaantallen aangenomen." in register
+    screenshot(page, "besluitenregister")
+    context.close()
+
+
+def test_drafter_cannot_adopt_alone(page):
+    login(page, "malberg-penningmeester")
+    page.goto("/c/malberg/verdeling/lumpsum/nieuw/")
+    page.get_by_label("Jaar").fill("2026")
+    page.get_by_label("Bedrag (euro, bijvoorbeeld 4.200.000,00)").fill("100.000,00")
+    page.get_by_label("Financieringsstroom").select_option(index=1)
+    page.get_by_label("of de naam van de financier").fill("Fonds Maastricht-West")
+    page.get_by_label("Wat de lumpsum dekt").fill("Extra inzet in Malberg")
+    page.get_by_role("button", name="Vastleggen").click()
+    page.get_by_role("button", name="Verdeling opstellen").click()
+    page.get_by_label("Gemeente Maastricht (fictief)").fill("60")
+    page.get_by_label("Welzijn Maastricht-West").fill("40")
+    page.get_by_label("Reden van de wijziging (voor de historie)").fill("eerste opzet")
+    page.get_by_role("button", name="Opslaan").click()
+    assert "60.000,00" in page.inner_text("main")
+    page.get_by_role("button", name="Voorleggen aan het bestuur").click()
+    _vote_for(page, "mijn eigen voorstel")
+    page.get_by_role("button", name="Stemming sluiten").click()
+    outcome = page.get_by_role("heading", name="Besluit 2026-").inner_text()
+    assert "verworpen" in outcome
+    assert "alleen de opsteller stemde voor" in page.inner_text("main")
