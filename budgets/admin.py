@@ -1,7 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import BudgetRound, FundingStream
+from cooperatie.admin import ReadOnlyAdmin
+
+from .models import (
+    AllocationPlan,
+    BudgetLine,
+    BudgetRound,
+    FundingStream,
+    LedgerEntry,
+    LedgerTransaction,
+    LumpSumGrant,
+    PartnerBudget,
+)
 
 
 @admin.register(FundingStream)
@@ -10,18 +21,53 @@ class FundingStreamAdmin(SimpleHistoryAdmin):
     list_filter = ["cooperative", "law"]
 
 
-@admin.register(BudgetRound)
-class BudgetRoundAdmin(SimpleHistoryAdmin):
-    """Rounds open and close through the board's pages (and their services), so read-only."""
+# Rounds, budgets, the ledger and allocations change through the board's and the directors'
+# pages (and their services); the admin shows them.
 
+
+@admin.register(BudgetRound)
+class BudgetRoundAdmin(ReadOnlyAdmin):
     list_display = ["cooperative", "year", "status"]
     list_filter = ["cooperative", "status"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(PartnerBudget)
+class PartnerBudgetAdmin(ReadOnlyAdmin):
+    list_display = ["organisation", "budget_round", "status", "version", "submitted_at"]
+    list_filter = ["budget_round__cooperative", "status"]
+    list_select_related = ["organisation", "budget_round__cooperative"]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(ReadOnlyAdmin):
+    list_display = ["budget", "neighbourhood", "funding_stream", "amount"]
+    list_select_related = ["budget__organisation", "budget__budget_round__cooperative",
+                           "neighbourhood", "funding_stream"]
+
+
+@admin.register(LedgerTransaction)
+class LedgerTransactionAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "cooperative", "year", "kind", "description", "posted_by", "posted_at"]
+    list_filter = ["cooperative", "kind", "year"]
+    list_select_related = ["cooperative", "posted_by"]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "transaction_id", "kind", "organisation", "neighbourhood",
+                    "funding_stream", "amount"]
+    list_filter = ["cooperative", "kind", "year"]
+    list_select_related = ["organisation", "neighbourhood", "funding_stream"]
+
+
+@admin.register(LumpSumGrant)
+class LumpSumGrantAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "cooperative", "year", "funder_name", "amount", "funding_stream"]
+    list_filter = ["cooperative", "year"]
+
+
+@admin.register(AllocationPlan)
+class AllocationPlanAdmin(ReadOnlyAdmin):
+    list_display = ["grant", "version", "status", "method", "schedule", "drafted_by"]
+    list_filter = ["status"]
+    list_select_related = ["grant__funder", "drafted_by"]

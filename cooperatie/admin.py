@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .governance import Decision, Proposal, Vote
 from .models import (
     Area,
     BoardSeat,
@@ -17,6 +18,20 @@ from .models import (
 
 admin.site.site_header = "Samen begroten · beheer"
 admin.site.site_title = "Samen begroten"
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """For records that change only through the product's own pages and services (so that
+    permission, validation, the ledger and the history can't be skipped): shown, not edited."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class PopulationInline(admin.TabularInline):
@@ -94,3 +109,22 @@ class MeasurementAdmin(SimpleHistoryAdmin):
     list_filter = ["indicator__cooperative", "scope", "year"]
     list_select_related = ["indicator", "area", "neighbourhood", "team"]
     raw_id_fields = ["indicator", "area", "neighbourhood", "team"]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ReadOnlyAdmin):
+    list_display = ["title", "cooperative", "status", "opened_at", "closed_at"]
+    list_filter = ["cooperative", "status"]
+
+
+@admin.register(Vote)
+class VoteAdmin(ReadOnlyAdmin):
+    list_display = ["proposal", "user", "choice", "conflict_of_interest", "cast_at"]
+    list_select_related = ["proposal", "user"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["number", "cooperative", "decided_on", "outcome", "votes_for",
+                    "votes_against", "votes_abstain", "votes_conflicted"]
+    list_filter = ["cooperative", "outcome"]
