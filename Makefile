@@ -1,10 +1,11 @@
 # make demo: set everything up and run the app with demo data (web + worker)
 # make test: run the whole test suite
+# make bench: run the benchmarks (SQLite; PostgreSQL too when DATABASE_URL points at one)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint messages
+.PHONY: demo test lint messages bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +22,9 @@ test: $(VENV)/.installed tests/e2e/node_modules
 # axe-core for the accessibility checks (the browser tests skip without Chromium)
 tests/e2e/node_modules: tests/e2e/package.json
 	-cd tests/e2e && npm ci --no-audit --no-fund --silent
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

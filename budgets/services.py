@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cooperatie import policy
 from cooperatie.history import create_recorded, save_recorded
@@ -154,21 +155,52 @@ def budget_lines_save(*, budget: PartnerBudget, rows: list[LineInput], expected_
     _check_dimensions(locked, rows)
     changes = budget_changes(locked, rows)
     lines = {(ln.neighbourhood_id, ln.funding_stream_id): ln for ln in locked.lines.all()}
+    created, updated = [], []
     for change in changes:
         line = lines.get((change.neighbourhood.pk, change.funding_stream.pk))
         if change.new_amount is None:
             line._history_user, line._change_reason = actor, reason
             line.delete()
             continue
-        line = line or BudgetLine(budget=locked, neighbourhood=change.neighbourhood,
-                                  funding_stream=change.funding_stream)
+        if line is None:
+            line = BudgetLine(budget=locked, neighbourhood=change.neighbourhood,
+                              funding_stream=change.funding_stream)
+            created.append(line)
+        else:
+            updated.append(line)
         line.amount, line.note = change.new_amount, change.new_note
-        save_recorded(line, actor=actor, reason=reason)
+    _write_lines(created, updated, actor=actor, reason=reason)
     if changes:
         locked.version += 1
         save_recorded(locked, actor=actor, reason=reason)
     budget.version = locked.version
     return changes
+
+
+def _write_lines(created: list[BudgetLine], updated: list[BudgetLine], *, actor,
+                 reason: str) -> None:
+    """Validate every line, then write them in bulk with one history row each (who, why).
+
+    A line's budget, neighbourhood and stream are this budget's and this cooperative's
+    (_check_dimensions), and one line per neighbourhood and stream holds by construction and
+    by the database's unique constraint; so each line's own fields are checked here in
+    Python, not with full_clean's queries per line (an upload has up to tens of thousands)."""
+    errors = []
+    for line in created + updated:
+        try:
+            line.clean_fields(exclude=["budget", "neighbourhood", "funding_stream"])
+        except ValidationError as exc:
+            where = f"{line.neighbourhood.name}, {line.funding_stream.name}"
+            errors += [f"{where}: {message}" for messages in exc.message_dict.values()
+                       for message in messages]
+    if errors:
+        raise ValidationError(errors)
+    if created:
+        bulk_create_with_history(created, BudgetLine, default_user=actor,
+                                 default_change_reason=reason)
+    if updated:
+        bulk_update_with_history(updated, BudgetLine, ["amount", "note"], default_user=actor,
+                                 default_change_reason=reason)
 
 
 def budget_line_set(*, budget: PartnerBudget, neighbourhood: Neighbourhood,

@@ -1,0 +1,180 @@
+"""Run every benchmark, print a table and write JSON. One command: `python bench/run.py`
+(or `make bench`).
+
+- SQLite always, in its own folder (data/bench/sqlite, never the developer's database);
+- PostgreSQL as well when DATABASE_URL points at a PostgreSQL server: the benchmark uses a
+  database of its own there (the URL's database name with "_bench" added, unless the name
+  already says "bench"), created when missing.
+
+The first run generates the data (`generate_scale_data --preset large`, and a small
+cooperative beside it); later runs reuse it. Results go to bench/results/<db>-<date>.json and
+bench/results/latest-<db>.json. `--quick` is a smoke run on tiny data (seconds), written to
+the data folder instead, so that it never replaces the committed figures.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+AIMS = {"page_p95_ms": 150, "import_lines_per_second": 5000, "export_ratio": 0.7,
+        "export_peak_mb": 300, "history_ratio": 2.0}
+
+
+def machine() -> dict:
+    info = {"nproc": os.cpu_count()}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["memory_gb"] = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    info["platform"] = sys.platform
+    return info
+
+
+def bench_database_url(url: str) -> str:
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") or "cooperatie"
+    if "bench" not in name:
+        name = f"{name}_bench"
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def ensure_postgres_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("select 1 from pg_database where datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'create database "{name}"')
+
+
+def run_suite(database: str, args, env_extra: dict) -> dict:
+    data_dir = Path(args.data_dir) / (f"quick-{database}" if args.quick else database)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="bench.settings", DEBUG="0",
+               SECRET_KEY="bench-only-not-a-secret", PYTHONPATH=str(ROOT), **env_extra)
+    command = [sys.executable, "-m", "bench.suite", "--requests", str(args.requests),
+               "--warmup", str(args.warmup)] + (["--quick"] if args.quick else [])
+    print(f"== {database} ({data_dir})", file=sys.stderr, flush=True)
+    done = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"the {database} benchmark failed (exit {done.returncode})")
+    result = json.loads(done.stdout)
+    result["database"] = database
+    result["date"] = datetime.now().isoformat(timespec="seconds")
+    result["machine"] = machine()
+    result["aims"] = aims(result)
+    return result
+
+
+def aims(result: dict) -> dict:
+    large = [p for p in result["pages"] if p["size"] == "large"]
+    small = {p["page"]: p["queries"] for p in result["pages"] if p["size"] == "small"}
+    worst = max(large, key=lambda p: p["p95_ms"])
+    grows = [p["page"] for p in large if p["queries"] > small.get(p["page"], 0)]
+    export, history = result["export"], result["history"]
+    return {
+        "page_p95_ms": {"aim": f"< {AIMS['page_p95_ms']} ms", "value": worst["p95_ms"],
+                        "worst": worst["page"],
+                        "met": all(p["p95_ms"] < AIMS["page_p95_ms"] for p in large)},
+        "query_counts_constant": {"aim": "large = small", "value": grows or "constant",
+                                  "met": not grows},
+        "import_lines_per_second": {"aim": f">= {AIMS['import_lines_per_second']}",
+                                    "value": result["import"]["lines_per_second"],
+                                    "met": result["import"]["lines_per_second"]
+                                    >= AIMS["import_lines_per_second"]},
+        "export_ratio": {"aim": f">= {AIMS['export_ratio']}", "value": export["ratio"],
+                         "met": export["ratio"] >= AIMS["export_ratio"]},
+        "export_peak_mb": {"aim": f"< {AIMS['export_peak_mb']} MB",
+                           "value": export["peak_rss_mb"],
+                           "met": export["peak_rss_mb"] < AIMS["export_peak_mb"]},
+        "history_ratio": {"aim": f"< {AIMS['history_ratio']}", "value": history["ratio"],
+                          "met": history["ratio"] < AIMS["history_ratio"]},
+    }
+
+
+def table(result: dict) -> str:
+    d = result["dataset"]
+    lines = [
+        f"# {result['database_version']} · Python {result['python']} · "
+        f"{result['machine'].get('cpu', '?')} × {result['machine']['nproc']} · "
+        f"{result['machine'].get('memory_gb', '?')} GB",
+        f"dataset: {d['cooperative']} with {d['neighbourhoods']} neighbourhoods, "
+        f"{d['partners']} partners, {d['teams']} teams, {d['years']} years, "
+        f"{d['budget_lines']:,} budget lines, {d['ledger_entries']:,} ledger entries",
+        "",
+        f"{'page':42} {'size':5} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'KB':>8}",
+    ]
+    for p in result["pages"]:
+        lines.append(f"{p['page']:42} {p['size']:5} {p['p50_ms']:8.1f} {p['p95_ms']:8.1f} "
+                     f"{p['queries']:8} {p['kilobytes']:8.0f}")
+    i, e, h = result["import"], result["export"], result["history"]
+    lines += [
+        "",
+        f"import {i['lines']:,} lines: {i['seconds']} s (read {i['read_seconds']} s, "
+        f"import {i['import_seconds']} s) = {i['lines_per_second']:,} lines/s",
+        f"ledger export {e['rows']:,} rows: report {e['report_seconds']} s, raw xlsxwriter "
+        f"{e['raw_seconds']} s, ratio {e['ratio']}; peak {e['peak_rss_mb']} MB "
+        f"(raw {e['raw_peak_rss_mb']} MB, Django alone {e['baseline_rss_mb']} MB)",
+        f"history: {h['saves']} saves, {h['with_ms_per_save']} ms with history, "
+        f"{h['without_ms_per_save']} ms without, ratio {h['ratio']}",
+        "",
+        f"{'aim':26} {'target':>12} {'measured':>20}  met",
+    ]
+    for name, aim in result["aims"].items():
+        value = aim["value"] if not isinstance(aim["value"], list) else ", ".join(aim["value"])
+        lines.append(f"{name:26} {aim['aim']:>12} {str(value):>20}  "
+                     f"{'yes' if aim['met'] else 'NO'}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smoke run on tiny data")
+    parser.add_argument("--requests", type=int, help="requests per page (default 20, quick 3)")
+    parser.add_argument("--warmup", type=int, help="warm-up requests per page (default 2)")
+    parser.add_argument("--data-dir", default=str(ROOT / "data" / "bench"))
+    parser.add_argument("--output-dir", help="default bench/results (quick: the data folder)")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    args.requests = args.requests or (3 if args.quick else 20)
+    args.warmup = args.warmup if args.warmup is not None else (1 if args.quick else 2)
+    output = Path(args.output_dir or (Path(args.data_dir) / "results" if args.quick
+                                      else ROOT / "bench" / "results"))
+    output.mkdir(parents=True, exist_ok=True)
+    runs = []
+    if args.only in (None, "sqlite"):
+        runs.append(("sqlite", {}))
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")) and args.only in (None, "postgresql"):
+        bench_url = bench_database_url(url)
+        ensure_postgres_database(bench_url)
+        runs.append(("postgresql", {"DATABASE_URL": bench_url}))
+    elif args.only == "postgresql":
+        raise SystemExit("--only postgresql: set DATABASE_URL to a PostgreSQL server")
+    for database, env in runs:
+        result = run_suite(database, args, env)
+        text = json.dumps(result, indent=2, default=str) + "\n"
+        (output / f"{database}-{result['date'][:10]}.json").write_text(text)
+        (output / f"latest-{database}.json").write_text(text)
+        print(table(result))
+        print()
+
+
+if __name__ == "__main__":
+    main()

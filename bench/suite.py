@@ -1,0 +1,373 @@
+"""Every benchmark against one database, inside Django; prints one JSON document.
+
+Run by bench/run.py (which sets DATA_DIR, DATABASE_URL and DJANGO_SETTINGS_MODULE), never
+against the developer's database. Timings are measured, never asserted.
+"""
+
+import argparse
+import io
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import xlsxwriter  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from budgets import excel, services  # noqa: E402
+from budgets.models import (  # noqa: E402
+    AllocationPlan,
+    BudgetLine,
+    FundingStream,
+    LedgerEntry,
+    PartnerBudget,
+)
+from cooperatie.models import Cooperative, Neighbourhood  # noqa: E402
+from partners.models import Organisation  # noqa: E402
+
+# The dataset for the large cooperative, and a small one beside it: the same pages on both
+# show whether query counts grow with the data.
+LARGE = {"full": {"preset": "large", "prefix": "s"}, "quick": {"preset": "quick", "prefix": "q"}}
+SMALL = {"prefix": "t", "cooperatives": 1, "partners": 4, "neighbourhoods": 12, "teams": 4,
+         "years": 2}
+IMPORT_LINES = 10_000
+
+
+class Rollback(Exception):
+    """Leave the database as it was after a benchmark that writes."""
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- data -----------------------------------------------------------------------------------
+
+
+def ensure_data(mode: str) -> dict:
+    """Migrate and generate what is missing; return how long generating took (if it ran)."""
+    call_command("migrate", verbosity=0)
+    out = {}
+    for label, options in (("large", LARGE[mode]), ("small", SMALL)):
+        if Cooperative.objects.filter(code__startswith=options["prefix"]).exists():
+            continue
+        log(f"generating the {label} dataset …")
+        started = time.perf_counter()
+        stdout = io.StringIO()
+        call_command("generate_scale_data", force=True, stdout=stdout, **options)
+        seconds = time.perf_counter() - started
+        log(stdout.getvalue().strip().splitlines()[1] if stdout.getvalue() else "")
+        out[label] = {"seconds": round(seconds, 2), "options": options}
+    return out
+
+
+def largest(prefix: str) -> Cooperative:
+    return (Cooperative.objects.filter(code__startswith=prefix)
+            .annotate(n=Count("neighbourhoods")).order_by("-n", "code").first())
+
+
+def dataset(cooperative: Cooperative) -> dict:
+    rnd = cooperative.budget_rounds.order_by("-year").first()
+    return {
+        "cooperative": cooperative.code,
+        "neighbourhoods": cooperative.neighbourhoods.count(),
+        "teams": cooperative.teams.count(),
+        "partners": cooperative.memberships.count(),
+        "funding_streams": cooperative.funding_streams.count(),
+        "years": cooperative.budget_rounds.count(),
+        "open_year": rnd.year if rnd else None,
+        "budget_lines": BudgetLine.objects.filter(
+            budget__budget_round__cooperative=cooperative).count(),
+        "ledger_entries": LedgerEntry.objects.filter(cooperative=cooperative).count(),
+        "installation": {
+            "cooperatives": Cooperative.objects.count(),
+            "budget_lines": BudgetLine.objects.count(),
+            "ledger_entries": LedgerEntry.objects.count(),
+        },
+    }
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def pages_of(cooperative: Cooperative) -> list[tuple[str, str, str]]:
+    """(page, user, url) for the pages the issue names, as the role that uses them."""
+    code = cooperative.code
+    director = (Organisation.objects.filter(budgets__budget_round__cooperative=cooperative,
+                                            budgets__status=PartnerBudget.Status.DRAFT)
+                .order_by("code").first())
+    plans = AllocationPlan.objects.filter(grant__cooperative=cooperative).order_by("version")
+    adopted = plans.filter(status=AllocationPlan.Status.ADOPTED).first()
+    draft = plans.filter(status=AllocationPlan.Status.DRAFT).first()
+    pages = [
+        ("budget grid (director, draft)", f"{director.code}-directeur",
+         reverse("budget_grid", args=[code])),
+        ("pooled budget (board)", f"{code}-voorzitter", reverse("pooled", args=[code])),
+        ("coverage matrix (board)", f"{code}-voorzitter", reverse("staff_matrix", args=[code])),
+        ("allocation plan, adopted (treasurer)", f"{code}-penningmeester",
+         reverse("allocation:plan", args=[code, adopted.pk])),
+        ("allocation plan, draft (treasurer)", f"{code}-penningmeester",
+         reverse("allocation:plan", args=[code, draft.pk])),
+        ("scorecard (board)", f"{code}-voorzitter", reverse("evaluation:scorecard",
+                                                            args=[code])),
+    ]
+    return pages
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p95 of 20 requests is the 19th fastest)."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * p // 100))
+    return ordered[int(rank) - 1]
+
+
+def bench_pages(cooperative: Cooperative, size: str, requests: int, warmup: int) -> list[dict]:
+    results = []
+    User = get_user_model()
+    for page, username, url in pages_of(cooperative):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        for _ in range(warmup):
+            response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"{page}: {url} answered {response.status_code}")
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        queries = len(captured)  # now: the log is reset by the next request
+        timings = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        results.append({
+            "page": page, "size": size, "cooperative": cooperative.code, "url": url,
+            "requests": requests, "p50_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(percentile(timings, 95), 1),
+            "mean_ms": round(statistics.fmean(timings), 1),
+            "queries": queries, "kilobytes": round(len(response.content) / 1024, 1),
+        })
+        log(f"  {size:5} {page:40} p50 {results[-1]['p50_ms']:8.1f} ms  "
+            f"p95 {results[-1]['p95_ms']:8.1f} ms  {results[-1]['queries']:3} queries")
+    return results
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+def import_workbook(cooperative: Cooperative, organisation, year: int, lines: int) -> bytes:
+    """A filled-in template (sheet Begroting, the contract's header) with `lines` rows."""
+    hoods = list(Neighbourhood.objects.filter(cooperative=cooperative)
+                 .select_related("area").order_by("area__name", "code"))
+    streams = list(FundingStream.objects.filter(cooperative=cooperative).order_by("code"))
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+    sheet = workbook.add_worksheet(excel.SHEET)
+    sheet.write_row(0, 0, excel.HEADER)
+    row = 0
+    for hood in hoods:
+        for stream in streams:
+            if row == lines:
+                break
+            row += 1
+            cents = 1_000_000 + (row * 7919) % 9_000_000
+            sheet.write_row(row, 0, [hood.code, hood.name, stream.code, cents / 100,
+                                     "ingelezen" if row % 10 == 0 else None])
+    info = workbook.add_worksheet(excel.INFO_SHEET)
+    info.write_row(0, 0, ["Gegeven", "Code", "Naam"])
+    info.write_row(1, 0, ["Coöperatie", cooperative.code, cooperative.name])
+    info.write_row(2, 0, ["Jaar", str(year), ""])
+    info.write_row(3, 0, ["Partner", organisation.code, organisation.name])
+    workbook.close()
+    if row < lines:
+        raise RuntimeError(f"{cooperative.code} has only {row} neighbourhood × stream cells")
+    return output.getvalue()
+
+
+def bench_import(cooperative: Cooperative, lines: int, repeats: int) -> dict:
+    """A director uploads a workbook for a budget without lines: read_upload, then
+    budget_import (the web's path), each time rolled back."""
+    rnd = cooperative.budget_rounds.order_by("-year").first()
+    org = (Organisation.objects.filter(memberships__cooperative=cooperative)
+           .exclude(budgets__budget_round=rnd).order_by("code").first())
+    director = get_user_model().objects.get(username=f"{org.code}-directeur")
+    cells = Neighbourhood.objects.filter(cooperative=cooperative).count() * \
+        FundingStream.objects.filter(cooperative=cooperative).count()
+    lines = min(lines, cells)
+    data = import_workbook(cooperative, org, rnd.year, lines)
+    runs = []
+    for _ in range(repeats):
+        try:
+            with transaction.atomic():
+                budget = services.budget_get_or_create(budget_round=rnd, organisation=org,
+                                                       actor=director)
+                started = time.perf_counter()
+                upload = excel.read_upload(data, budget=budget)
+                read = time.perf_counter() - started
+                if upload.errors:
+                    raise RuntimeError(upload.errors[:3])
+                started = time.perf_counter()
+                changes = services.budget_import(budget=budget, upload=upload,
+                                                 expected_version=budget.version,
+                                                 actor=director, reason="benchmark")
+                written = time.perf_counter() - started
+                assert len(changes) == lines, len(changes)
+                assert budget.lines.count() == lines
+                runs.append((read, written))
+                raise Rollback
+        except Rollback:
+            pass
+    read, written = min(runs, key=lambda r: r[0] + r[1])
+    return {"lines": lines, "bytes": len(data), "repeats": repeats,
+            "read_seconds": round(read, 3), "import_seconds": round(written, 3),
+            "seconds": round(read + written, 3),
+            "lines_per_second": round(lines / (read + written))}
+
+
+# --- the ledger export ------------------------------------------------------------------------
+
+
+def run_child(mode: str, cooperative: Cooperative, year: int, folder: Path) -> dict:
+    """Run bench/export_child.py in a process of its own, which reports its own time and peak
+    memory (see export_child.peak_rss_mb)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.export_child", mode, cooperative.code, str(year),
+         str(folder / f"{mode}.xlsx")], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        env=os.environ.copy())
+    if done.returncode != 0:
+        raise RuntimeError(f"export child {mode} failed ({done.returncode})")
+    return json.loads(done.stdout)
+
+
+def bench_export(cooperative: Cooperative, repeats: int) -> dict:
+    year = (LedgerEntry.objects.filter(cooperative=cooperative).values("year")
+            .annotate(n=Count("id")).order_by("-n", "-year").first()["year"])
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        baseline = run_child("baseline", cooperative, year, folder)
+        reports, raws = [], []
+        for _ in range(repeats):  # alternate, so that both see the same machine
+            raws.append(run_child("raw", cooperative, year, folder))
+            reports.append(run_child("report", cooperative, year, folder))
+    report = min(reports, key=lambda r: r["seconds"])
+    raw = min(raws, key=lambda r: r["seconds"])
+    assert report["rows"] == raw["rows"]
+    return {
+        "year": year, "rows": report["rows"], "repeats": repeats,
+        "report_seconds": report["seconds"], "raw_seconds": raw["seconds"],
+        "report_rows_per_second": round(report["rows"] / report["seconds"]),
+        "raw_rows_per_second": round(raw["rows"] / raw["seconds"]),
+        "ratio": round(raw["seconds"] / report["seconds"], 3),
+        "report_megabytes": report["megabytes"], "raw_megabytes": raw["megabytes"],
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in reports),
+        "raw_peak_rss_mb": max(r["peak_rss_mb"] for r in raws),
+        "baseline_rss_mb": baseline["peak_rss_mb"],
+        "memory_method": "VmHWM (peak resident set) of the export's own process, Django "
+                         "loaded; baseline: the same process without the export",
+    }
+
+
+# --- the cost of history --------------------------------------------------------------------
+
+
+def bench_history(cooperative: Cooperative, saves: int, rounds: int = 3) -> dict:
+    """The same saves of budget lines with simple_history's post_save on and off, inside one
+    transaction that is rolled back (so commits, equal for both, are left out)."""
+    lines = list(BudgetLine.objects.filter(budget__budget_round__cooperative=cooperative,
+                                           budget__status=PartnerBudget.Status.DRAFT)
+                 .order_by("pk")[:saves])
+    actor = get_user_model().objects.get(username=f"{cooperative.code}-voorzitter")
+    timings = {"with": [], "without": []}
+
+    def run(history: bool) -> float:
+        started = time.perf_counter()
+        with override_settings(SIMPLE_HISTORY_ENABLED=history):
+            for line in lines:
+                line.amount += Decimal("1.00")
+                line._history_user, line._change_reason = actor, "benchmark"
+                line.save()
+        return time.perf_counter() - started
+
+    try:
+        with transaction.atomic():
+            run(True)  # warm-up
+            for _ in range(rounds):
+                timings["without"].append(run(False))
+                timings["with"].append(run(True))
+            raise Rollback
+    except Rollback:
+        pass
+    with_history, without = min(timings["with"]), min(timings["without"])
+    return {"saves": len(lines), "rounds": rounds, "model": "budgets.BudgetLine",
+            "with_seconds": round(with_history, 4), "without_seconds": round(without, 4),
+            "with_ms_per_save": round(with_history * 1000 / len(lines), 3),
+            "without_ms_per_save": round(without * 1000 / len(lines), 3),
+            "ratio": round(with_history / without, 2)}
+
+
+# --- the whole run --------------------------------------------------------------------------
+
+
+def versions() -> dict:
+    out = {"python": platform.python_version(), "django": django.get_version(),
+           "database_vendor": connection.vendor}
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("select sqlite_version()")
+            out["database_version"] = "SQLite " + cursor.fetchone()[0]
+        else:
+            cursor.execute("show server_version")
+            out["database_version"] = "PostgreSQL " + cursor.fetchone()[0]
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=2)
+    args = parser.parse_args()
+    mode = "quick" if args.quick else "full"
+    generated = ensure_data(mode)
+    big = largest(LARGE[mode]["prefix"])
+    small = largest(SMALL["prefix"])
+    result = {"mode": mode, **versions(), "dataset": dataset(big),
+              "small_dataset": dataset(small), "generation": generated}
+    log(f"pages ({args.requests} requests after {args.warmup} warm-up) …")
+    result["pages"] = (bench_pages(big, "large", args.requests, args.warmup)
+                       + bench_pages(small, "small", args.requests, args.warmup))
+    log("import …")
+    result["import"] = bench_import(big, IMPORT_LINES, repeats=1 if args.quick else 3)
+    log(f"  {result['import']}")
+    log("ledger export …")
+    result["export"] = bench_export(big, repeats=1 if args.quick else 3)
+    log(f"  {result['export']}")
+    log("history …")
+    result["history"] = bench_history(big, saves=50 if args.quick else 2000)
+    log(f"  {result['history']}")
+    print(json.dumps(result, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""The benchmark harness runs end to end (quick mode, tiny data, SQLite) and reports every
+figure. No timing is asserted: only that each figure is there, and what must hold whatever
+the machine (query counts that do not grow with the data, the import's lines all written)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = {"budget grid (director, draft)", "pooled budget (board)", "coverage matrix (board)",
+         "allocation plan, adopted (treasurer)", "allocation plan, draft (treasurer)",
+         "scorecard (board)"}
+
+
+def test_quick_run_writes_every_figure(tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DATA_DIR")}
+    done = subprocess.run(
+        [sys.executable, "bench/run.py", "--quick", "--requests", "2", "--warmup", "1",
+         "--data-dir", str(tmp_path / "data"), "--output-dir", str(tmp_path / "results")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "page_p95_ms" in done.stdout  # the table
+
+    latest = json.loads((tmp_path / "results" / "latest-sqlite.json").read_text())
+    dated = list((tmp_path / "results").glob("sqlite-*.json"))
+    assert len(dated) == 1 and json.loads(dated[0].read_text()) == latest
+    assert latest["database"] == "sqlite" and latest["database_version"].startswith("SQLite")
+    assert {"nproc", "cpu", "memory_gb"} <= set(latest["machine"])
+    assert latest["dataset"]["budget_lines"] > 0 and latest["dataset"]["ledger_entries"] > 0
+
+    pages = latest["pages"]
+    for size in ("large", "small"):
+        assert {p["page"] for p in pages if p["size"] == size} == PAGES
+    for page in pages:
+        assert page["requests"] == 2
+        assert 0 < page["p50_ms"] <= page["p95_ms"]
+        assert page["queries"] > 0 and page["kilobytes"] > 0
+    queries = {(p["page"], p["size"]): p["queries"] for p in pages}
+    assert all(queries[page, "large"] == queries[page, "small"] for page in PAGES), queries
+
+    imported = latest["import"]
+    assert imported["lines"] == latest["dataset"]["neighbourhoods"] * \
+        latest["dataset"]["funding_streams"]
+    assert imported["lines_per_second"] > 0 and imported["read_seconds"] >= 0
+
+    export = latest["export"]
+    assert export["rows"] > 0
+    for key in ("report_seconds", "raw_seconds", "ratio", "peak_rss_mb", "raw_peak_rss_mb",
+                "baseline_rss_mb", "report_rows_per_second", "raw_rows_per_second"):
+        assert export[key] > 0, key
+    assert export["memory_method"]
+
+    history = latest["history"]
+    assert history["saves"] == 50 and history["ratio"] > 0
+    assert history["with_seconds"] > 0 and history["without_seconds"] > 0
+
+    assert set(latest["aims"]) == {"page_p95_ms", "query_counts_constant",
+                                   "import_lines_per_second", "export_ratio",
+                                   "export_peak_mb", "history_ratio"}
+    assert all(isinstance(a["met"], bool) for a in latest["aims"].values())
