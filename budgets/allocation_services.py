@@ -11,11 +11,10 @@ change is a new version (`plan_amend`) with its own decision.
 Every split goes through `budgets.allocation.apportion`.
 """
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -51,7 +50,6 @@ HUNDRED = Decimal("100")
 PLACES4 = Decimal("0.0001")
 KEY_MAX = Decimal("999999999999.9999")  # DecimalField(max_digits=16, decimal_places=4)
 WEIGHT_MAX = Decimal("9999.9999")  # DecimalField(max_digits=8, decimal_places=4)
-_DUTCH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 TRANCHES = {AllocationPlan.Schedule.NONE: 0, AllocationPlan.Schedule.QUARTERLY: 4,
             AllocationPlan.Schedule.MONTHLY: 12}
 
@@ -746,26 +744,3 @@ def posting_entries(plan: AllocationPlan, grant: LumpSumGrant) -> list[dict]:
 
 
 # --- reading numbers people type ------------------------------------------------------------
-
-
-def parse_number(raw) -> Decimal | None:
-    """'12,5', '12.5', '1.234,5678' → Decimal (exactly as typed); '' → None. Raises ValueError
-    with a Dutch message for text. Signs and decimals are left for the services to judge."""
-    if raw is None:
-        return None
-    text = str(raw).strip().replace("\u00a0", "").replace(" ", "").replace("%", "")
-    text = text.replace("€", "")
-    if not text:
-        return None
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    elif _DUTCH_THOUSANDS.match(text):  # 1.250 is twelve hundred and fifty, as in amounts
-        text = text.replace(".", "")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(_("'%(value)s' is geen getal.") % {"value": raw}) from None
-    if not value.is_finite():
-        raise ValueError(_("'%(value)s' is geen getal.") % {"value": raw})
-    return value
-

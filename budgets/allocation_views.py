@@ -16,6 +16,7 @@ from cooperatie import policy
 from cooperatie.errors import error_lines
 from cooperatie.governance import Vote
 from cooperatie.models import BoardSeat, Neighbourhood, Population
+from cooperatie.numbers import parse_decimal
 from cooperatie.selectors import cooperative_for, current_members
 from partners.models import Organisation
 
@@ -198,7 +199,7 @@ class PlanForm:
         values = {}
         for org in self.members:
             try:
-                value = services.parse_number(self.raw_values[org.pk])
+                value = parse_decimal(self.raw_values[org.pk])
             except ValueError as exc:
                 self.errors.append(f"{org.name}: {exc}")
                 continue
@@ -206,7 +207,7 @@ class PlanForm:
                 values[org] = value
         for hood in self.hoods:
             try:
-                weight = services.parse_number(self.raw_weights[hood.pk])
+                weight = parse_decimal(self.raw_weights[hood.pk])
             except ValueError as exc:
                 self.errors.append(f"{hood.name}: {exc}")
                 continue

@@ -2,9 +2,11 @@
 Money goes through budgets.amounts.parse_amount, so every screen and sheet reads it alike."""
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
+
+from cooperatie.numbers import parse_decimal
 
 from .models import FTE_MAX
 
@@ -15,25 +17,14 @@ def parse_fte(raw) -> Decimal | None:
     """'0,8', '0.8', 0.8, 1 → Decimal('0.80'); '' → None. An FTE never has thousands, so
     a dot is always the decimal point. Raises ValueError with a Dutch message for text,
     0 or less, above 100, or more than 2 decimals."""
-    if raw is None:
-        return None
-    if isinstance(raw, bool):
-        raise ValueError(_("%(value)s is geen aantal fte.") % {"value": raw})
-    if isinstance(raw, int | float | Decimal):
-        text = str(raw)
-    else:
-        text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
-        if text.lower().endswith("fte"):
-            text = text[:-3]
-        if not text:
-            return None
-        text = text.replace(",", ".")
+    if isinstance(raw, str) and raw.strip().lower().endswith("fte"):
+        raw = raw.strip()[:-3]
     try:
-        value = Decimal(text)
-    except InvalidOperation:
+        value = parse_decimal(raw, thousands_dot=False)
+    except ValueError:
         raise ValueError(_("'%(value)s' is geen aantal fte.") % {"value": raw}) from None
-    if not value.is_finite():
-        raise ValueError(_("'%(value)s' is geen aantal fte.") % {"value": raw})
+    if value is None:
+        return None
     if value <= 0:
         raise ValueError(_("het aantal fte moet groter zijn dan 0 (%(value)s).") % {
             "value": raw})

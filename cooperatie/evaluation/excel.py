@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from cooperatie.numbers import parse_decimal
+
 from .. import policy
 from ..models import Cooperative
 from . import selectors, services, values
@@ -113,7 +115,7 @@ def _text(cell) -> str:
 
 
 def _integer(cell) -> int:
-    number = values.parse_decimal(cell)
+    number = parse_decimal(cell)
     if number != number.to_integral_value():
         raise ValueError(_("Een aantal is een geheel getal; %(value)s kan niet.")
                          % {"value": _text(cell)})
@@ -125,7 +127,7 @@ def _integer(cell) -> int:
 
 def _year(cell) -> int:
     try:
-        number = values.parse_decimal(cell)
+        number = parse_decimal(cell)
     except ValueError:
         number = None
     if number is None or number != number.to_integral_value() or not 2000 <= number <= 2100:
@@ -205,7 +207,7 @@ class _Reader:
         year = self._parse(number, "year", cells, _year)
         period = self._period(number, cells)
         parsed = {k: self._parse(number, k, cells, _integer) for k in INTEGERS}
-        value = self._parse(number, "value", cells, values.parse_decimal)
+        value = self._parse(number, "value", cells, parse_decimal)
         note = _text(cells.get("note"))
         if len(self.problems) > before:
             return None

@@ -6,12 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import values
+from cooperatie.numbers import parse_decimal
+
 from .models import Indicator, Measurement
 
 
 class DecimalText(forms.Field):
-    """A number as a Dutch user types it (8,1 or 1.234,56), read by values.parse_decimal."""
+    """A number as a Dutch user types it (8,1 or 1.234,56), read by parse_decimal."""
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
@@ -19,7 +20,7 @@ class DecimalText(forms.Field):
         if value in self.empty_values:
             return None
         try:
-            return values.parse_decimal(value)
+            return parse_decimal(value)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
 

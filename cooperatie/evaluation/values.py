@@ -8,8 +8,7 @@ Precision, stated once:
 all rounded half up ("rekenkundig afronden"), the way the cooperatives' own reports round.
 """
 
-import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
@@ -147,40 +146,6 @@ def period_label(year: int, period: str) -> str:
 
 
 # --- reading and showing numbers --------------------------------------------------------------
-
-_NUMBER = re.compile(r"^[+-]?\d[\d.,]*$")
-_DUTCH_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
-
-
-def parse_decimal(raw) -> Decimal:
-    """A number as a Dutch user types it: 8,1 · 8.1 · 1.234,56 · € 1.234 · 75%.
-
-    Read as budgets.amounts.parse_amount reads money: with a comma, the comma is the decimal
-    mark and dots group thousands; without one, dots in groups of three are thousands
-    (1.234 is 1234), otherwise a dot is the decimal point (8.1)."""
-    if isinstance(raw, bool):
-        raise ValueError(gettext("'%(raw)s' is geen getal.") % {"raw": raw})
-    if isinstance(raw, int | Decimal):
-        number = Decimal(raw)
-    elif isinstance(raw, float):
-        number = Decimal(repr(raw))
-    else:
-        text = str(raw).strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
-        text = text.removesuffix("%")
-        if not _NUMBER.match(text) or text.count(",") > 1:
-            raise ValueError(gettext("'%(raw)s' is geen getal.") % {"raw": raw})
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
-        elif _DUTCH_THOUSANDS.match(text):
-            text = text.replace(".", "")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(gettext("'%(raw)s' is geen getal.") % {"raw": raw}) from None
-    if not number.is_finite():
-        raise ValueError(gettext("'%(raw)s' is geen getal.") % {"raw": raw})
-    return number
-
 
 def _places(value: Decimal, least: int, most: int) -> int:
     exponent = value.normalize().as_tuple().exponent

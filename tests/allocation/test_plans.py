@@ -15,6 +15,7 @@ from budgets.allocation import apportion
 from budgets.allocation_selectors import frozen_split
 from budgets.models import AllocationKey, AllocationPlan, LumpSumGrant
 from cooperatie.models import Cooperative, Neighbourhood, Population
+from cooperatie.numbers import parse_decimal
 from partners.models import Organisation
 
 from .conftest import percentages_key
@@ -242,13 +243,13 @@ def test_unknown_method_or_schedule(tom_members):
     ("-5", Decimal("-5")), ("", None), ("€ 612.400", Decimal("612400")),
 ])
 def test_parse_number(raw, value):
-    assert svc.parse_number(raw) == value
+    assert parse_decimal(raw) == value
 
 
 @pytest.mark.parametrize("raw", ["twaalf", "1,2,3", "NaN", "Infinity"])
 def test_parse_number_refuses_text(raw):
     with pytest.raises(ValueError, match="is geen getal"):
-        svc.parse_number(raw)
+        parse_decimal(raw)
 
 
 def test_plan_split_of_a_stored_draft(new_grant, tom_members, users):

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from cooperatie.evaluation import values
 from cooperatie.evaluation.values import Status
+from cooperatie.numbers import parse_decimal
 
 D = Decimal
 decimals = st.decimals(min_value=-1000, max_value=1000, places=4, allow_nan=False,
@@ -178,14 +179,18 @@ def test_periods_sort_by_their_end_and_a_year_after_its_last_quarter():
     (D("8.10"), "8.10"), ("1234.5", "1234.5"),
 ])
 def test_numbers_are_read_as_dutch_people_type_them(raw, expected):
-    assert values.parse_decimal(raw) == D(expected)
+    assert parse_decimal(raw) == D(expected)
 
 
-@pytest.mark.parametrize("raw", ["acht", "", "8,1,2", "1.2.3", "8,1x", True, "nan",
+def test_blank_is_no_number():
+    assert parse_decimal("") is None and parse_decimal("  ") is None and parse_decimal(None) is None
+
+
+@pytest.mark.parametrize("raw", ["acht", "8,1,2", "1.2.3", "8,1x", True, "nan",
                                  float("nan"), float("inf"), "#DIV/0!"])
 def test_what_is_not_a_number_is_refused_in_dutch(raw):
     with pytest.raises(ValueError, match="geen getal"):
-        values.parse_decimal(raw)
+        parse_decimal(raw)
 
 
 @pytest.mark.parametrize("value,unit,shown", [
