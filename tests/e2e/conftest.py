@@ -3,7 +3,6 @@ Debian's Chromium through Playwright. Skipped where Chromium or Playwright is mi
 installs both."""
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -23,7 +22,14 @@ playwright = pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():
     pytest.skip(f"Chromium not found at {CHROMIUM}", allow_module_level=True)
 
-pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(config, items):
+    """Everything in this folder drives the browser (`-m "not browser"` leaves it out)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
 
 
 def _free_port() -> int:
@@ -119,5 +125,3 @@ def served_db(app_server) -> Path:
     return Path(app_server["data"]) / "cooperatie.sqlite3"
 
 
-def have(tool: str) -> bool:
-    return shutil.which(tool) is not None
