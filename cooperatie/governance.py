@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -204,40 +204,40 @@ def tally(votes, *, seated: int, drafter_id: int, quorum_percent: int,
     lines = []
 
     quorum = seated > 0 and len(counted) * 100 >= quorum_percent * seated
-    lines.append(_gettext(
+    lines.append(gettext(
         "Quorum %(result)s: %(counted)s van de %(seated)s zittende bestuursleden stemden mee "
         "(nodig: %(percent)s%%)."
-    ) % {"result": _gettext("gehaald") if quorum else _gettext("niet gehaald"),
+    ) % {"result": gettext("gehaald") if quorum else gettext("niet gehaald"),
          "counted": len(counted), "seated": seated, "percent": quorum_percent})
     if conflicted:
-        lines.append(_gettext(
+        lines.append(gettext(
             "%(n)s stem(men) met een belangenconflict telden niet mee.") % {"n": conflicted})
 
     from .models import Cooperative
 
     if majority == Cooperative.Majority.TWO_THIRDS:
         majority_ok = n_for > 0 and 3 * n_for >= 2 * (n_for + n_against)
-        rule = _gettext("twee derde van de stemmen voor en tegen")
+        rule = gettext("twee derde van de stemmen voor en tegen")
     else:
         majority_ok = n_for > n_against
-        rule = _gettext("meer stemmen voor dan tegen")
-    lines.append(_gettext(
+        rule = gettext("meer stemmen voor dan tegen")
+    lines.append(gettext(
         "Meerderheid %(result)s: %(for)s voor, %(against)s tegen, %(abstain)s onthouding "
         "(regel: %(rule)s)."
-    ) % {"result": _gettext("gehaald") if majority_ok else _gettext("niet gehaald"),
+    ) % {"result": gettext("gehaald") if majority_ok else gettext("niet gehaald"),
          "for": n_for, "against": n_against, "abstain": n_abstain, "rule": rule})
 
     others = approvers - {drafter_id}
     four_eyes = len(approvers) >= 2 and bool(others)
     if four_eyes:
-        lines.append(_gettext(
+        lines.append(gettext(
             "Vier ogen: %(n)s verschillende bestuursleden stemden voor.") % {"n": len(approvers)})
     elif approvers == {drafter_id}:
-        lines.append(_gettext(
+        lines.append(gettext(
             "Vier ogen niet voldaan: alleen de opsteller stemde voor; er zijn ten minste twee "
             "verschillende voorstemmers nodig."))
     else:
-        lines.append(_gettext(
+        lines.append(gettext(
             "Vier ogen niet voldaan: %(n)s voorstemmer(s); er zijn ten minste twee "
             "verschillende voorstemmers nodig.") % {"n": len(approvers)})
     return Tally(n_for, n_against, n_abstain, conflicted, seated, approvers, quorum,

@@ -15,7 +15,8 @@ def parse_decimal(raw, *, thousands_dot: bool = True) -> Decimal | None:
 
     With a comma, the comma is the decimal mark and dots group thousands; without one, dots
     in groups of three are thousands (1.234 is 1234) unless `thousands_dot` is off (FTE),
-    otherwise a dot is the decimal point (8.1). Raises ValueError with a Dutch message."""
+    otherwise a dot is the decimal point (8.1). With both, the last one is the decimal mark
+    (1.234,56 and 1,234.56 alike). Raises ValueError with a Dutch message."""
     if raw is None:
         return None
     if isinstance(raw, bool):
@@ -29,9 +30,13 @@ def parse_decimal(raw, *, thousands_dot: bool = True) -> Decimal | None:
         text = text.removesuffix("%")
         if not text:
             return None
-        if not _NUMBER.match(text) or text.count(",") > 1:
+        if not _NUMBER.match(text):
             raise ValueError(_("'%(value)s' is geen getal.") % {"value": raw})
-        if "," in text:
+        if "," in text and "." in text and text.rfind(".") > text.rfind(","):
+            text = text.replace(",", "")  # 12,500.00 as English readers write it
+        elif "," in text:
+            if text.count(",") > 1:
+                raise ValueError(_("'%(value)s' is geen getal.") % {"value": raw})
             text = text.replace(".", "").replace(",", ".")
         elif thousands_dot and _DUTCH_THOUSANDS.match(text):
             text = text.replace(".", "")

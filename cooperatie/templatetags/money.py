@@ -26,6 +26,15 @@ def amount(value) -> str:
 
 
 @register.filter
+def input_amount(value) -> str:
+    """An amount as the value of an input: no grouping, a decimal comma ("12500,00"), so that
+    it reads back the same in every language."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(value).quantize(Decimal('0.01'))}".replace(".", ",")
+
+
+@register.filter
 def percent(value, places: int = 1) -> str:
     if value is None:
         return "–"

@@ -202,3 +202,20 @@ def test_staff_change_between_preview_and_confirm_stops_the_upload(client, draft
     assert "intussen gewijzigd" in response.content.decode()
     assert not BudgetLine.objects.filter(budget=draft).exists()
     assert draft.organisation.staff_commitments.filter(budget_round=draft.budget_round).exists()
+
+
+def test_saving_the_grid_unchanged_in_english_changes_nothing(client, tom, users):
+    """The grid's inputs must read back as they were shown, whatever the language."""
+    login(client, "tom-directeur2")  # a draft with lines in the demo
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(url("budget_grid"))
+    import re
+
+    data = dict(re.findall(r'name="(a-\d+-\d+)" inputmode="decimal" size="11" value="([^"]*)"',
+                           page.content.decode()))
+    assert any(data.values())
+    budget = tom.budget_rounds.get(year=2026).budgets.get(organisation__code="tom-jeugd")
+    before = sorted(budget.lines.values_list("amount", flat=True))
+    response = client.post(url("budget_grid"), {"version": budget.version, **data}, follow=True)
+    assert response.status_code == 200
+    assert sorted(budget.lines.values_list("amount", flat=True)) == before

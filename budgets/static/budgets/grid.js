@@ -5,7 +5,8 @@
   const cents = (text) => {
     let t = (text || "").replace(/[€\s\u00a0]/g, "");
     if (!t) return 0;
-    if (t.includes(",")) t = t.replace(/\./g, "").replace(",", ".");
+    if (t.includes(",") && t.includes(".") && t.lastIndexOf(".") > t.lastIndexOf(",")) t = t.replace(/,/g, "");
+    else if (t.includes(",")) t = t.replace(/\./g, "").replace(",", ".");
     else if (/^\d{1,3}(\.\d{3})+$/.test(t)) t = t.replace(/\./g, "");
     const n = Number(t);
     return Number.isFinite(n) ? Math.round(n * 100) : 0;  // integer cents: no float drift
