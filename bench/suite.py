@@ -133,6 +133,16 @@ def pages_of(cooperative: Cooperative) -> list[tuple[str, str, str]]:
         ("scorecard (board)", f"{code}-voorzitter", reverse("evaluation:scorecard",
                                                             args=[code])),
     ]
+    # What one area looks like (the pages that can show one): how a large cooperative's
+    # board would page through them.
+    area = (cooperative.areas.annotate(n=Count("neighbourhoods")).order_by("-n", "code")
+            .first())
+    pages += [
+        ("pooled budget, one area (board)", f"{code}-voorzitter",
+         f"{reverse('pooled', args=[code])}?gebied={area.code}"),
+        ("coverage matrix, one area (board)", f"{code}-voorzitter",
+         f"{reverse('staff_matrix', args=[code])}?gebied={area.code}"),
+    ]
     return pages
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = {"budget grid (director, draft)", "pooled budget (board)", "coverage matrix (board)",
          "allocation plan, adopted (treasurer)", "allocation plan, draft (treasurer)",
-         "scorecard (board)"}
+         "scorecard (board)", "pooled budget, one area (board)",
+         "coverage matrix, one area (board)"}
 
 
 def test_quick_run_writes_every_figure(tmp_path):
@@ -28,7 +29,7 @@ def test_quick_run_writes_every_figure(tmp_path):
     dated = list((tmp_path / "results").glob("sqlite-*.json"))
     assert len(dated) == 1 and json.loads(dated[0].read_text()) == latest
     assert latest["database"] == "sqlite" and latest["database_version"].startswith("SQLite")
-    assert {"nproc", "cpu", "memory_gb"} <= set(latest["machine"])
+    assert {"nproc", "cpu", "memory_gb", "load_average_1m"} <= set(latest["machine"])
     assert latest["dataset"]["budget_lines"] > 0 and latest["dataset"]["ledger_entries"] > 0
 
     pages = latest["pages"]
@@ -56,6 +57,7 @@ def test_quick_run_writes_every_figure(tmp_path):
     history = latest["history"]
     assert history["saves"] == 50 and history["ratio"] > 0
     assert history["with_seconds"] > 0 and history["without_seconds"] > 0
+    assert history["service_ratio"] > 0
 
     assert set(latest["aims"]) == {"page_p95_ms", "query_counts_constant",
                                    "import_lines_per_second", "export_ratio",

@@ -1,0 +1,96 @@
+"""The latest figures as Markdown tables, for bench/README.md and the main README:
+
+    python bench/markdown.py [bench/results/latest-sqlite.json bench/results/latest-postgresql.json]
+"""
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def load(paths: list[str]) -> list[dict]:
+    files = [Path(p) for p in paths] or [ROOT / "results" / f"latest-{db}.json"
+                                          for db in NAMES]
+    return [json.loads(f.read_text()) for f in files if f.exists()]
+
+
+def pages(results: list[dict]) -> str:
+    head = "| page | data | " + " | ".join(
+        f"{NAMES[r['database']]} p50 / p95 ms" for r in results) + " | queries | size |"
+    rows = [head, "|" + " --- |" * (4 + len(results) - 1 + 1)]
+    first = results[0]
+    for i, page in enumerate(first["pages"]):
+        cells = []
+        for r in results:
+            p = r["pages"][i]
+            cells.append(f"{p['p50_ms']:.0f} / {p['p95_ms']:.0f}")
+        data = "large" if page["size"] == "large" else "small"
+        rows.append(f"| {page['page']} | {data} | " + " | ".join(cells)
+                    + f" | {page['queries']} | {page['kilobytes']:,.0f} KB |")
+    return "\n".join(rows)
+
+
+def figures(results: list[dict]) -> str:
+    rows = ["| figure | " + " | ".join(NAMES[r["database"]] for r in results) + " |",
+            "|" + " --- |" * (len(results) + 1)]
+
+    def row(label, fn):
+        rows.append(f"| {label} | " + " | ".join(fn(r) for r in results) + " |")
+
+    row("import of a 10,000-line workbook", lambda r: (
+        f"{r['import']['lines_per_second']:,} lines/s ({r['import']['read_seconds']} s read + "
+        f"{r['import']['import_seconds']} s import)"))
+    row("ledger export, rows", lambda r: f"{r['export']['rows']:,} ({r['export']['year']})")
+    row("ledger export: report / raw xlsxwriter", lambda r: (
+        f"{r['export']['report_seconds']} s / {r['export']['raw_seconds']} s = "
+        f"ratio {r['export']['ratio']}"))
+    row("ledger export: peak memory (Django alone)", lambda r: (
+        f"{r['export']['peak_rss_mb']} MB ({r['export']['baseline_rss_mb']} MB)"))
+    row("save() with / without history", lambda r: (
+        f"{r['history']['with_ms_per_save']} / {r['history']['without_ms_per_save']} ms = "
+        f"{r['history']['ratio']}×"))
+    row("save_recorded() with / without history", lambda r: (
+        f"{r['history']['service_with_ms_per_save']} / "
+        f"{r['history']['service_without_ms_per_save']} ms = {r['history']['service_ratio']}×"))
+    return "\n".join(rows)
+
+
+def aims(results: list[dict]) -> str:
+    rows = ["| aim | target | " + " | ".join(NAMES[r["database"]] for r in results) + " |",
+            "|" + " --- |" * (len(results) + 2)]
+    for name, aim in results[0]["aims"].items():
+        cells = []
+        for r in results:
+            a = r["aims"][name]
+            value = a["value"] if not isinstance(a["value"], list) else ", ".join(a["value"])
+            cells.append(f"{value} ({'met' if a['met'] else '**missed**'})")
+        rows.append(f"| {name} | {aim['aim']} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    results = load(sys.argv[1:])
+    if not results:
+        raise SystemExit("no results: run bench/run.py first")
+    for r in results:
+        m, d = r["machine"], r["dataset"]
+        print(f"- {NAMES[r['database']]}: {r['database_version']}, Python {r['python']}, "
+              f"Django {r['django']}; {m.get('cpu')} × {m['nproc']}, {m.get('memory_gb')} GB; "
+              f"load {m.get('load_average_1m_at_start', '?')} → {m.get('load_average_1m')}; "
+              f"{r['date']}")
+    d = results[0]["dataset"]
+    print(f"\nData: `{d['cooperative']}`, {d['neighbourhoods']:,} neighbourhoods, "
+          f"{d['partners']} partners, {d['teams']} teams, {d['funding_streams']} funding "
+          f"streams, {d['years']} years: {d['budget_lines']:,} budget lines, "
+          f"{d['ledger_entries']:,} ledger entries. Small: "
+          f"{results[0]['small_dataset']['neighbourhoods']} neighbourhoods.\n")
+    print(aims(results), "\n")
+    print(pages(results), "\n")
+    print(figures(results))
+
+
+if __name__ == "__main__":
+    main()
