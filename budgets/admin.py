@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from cooperatie.admin import ReadOnlyAdmin
+from cooperatie.admin import CooperativeScopedAdmin, ReadOnlyAdmin
 
 from .models import (
     AllocationPlan,
@@ -16,7 +15,7 @@ from .models import (
 
 
 @admin.register(FundingStream)
-class FundingStreamAdmin(SimpleHistoryAdmin):
+class FundingStreamAdmin(CooperativeScopedAdmin):
     list_display = ["code", "name", "law", "taakveld", "cooperative"]
     list_filter = ["cooperative", "law"]
 

@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
+
+from partners.models import Organisation
 
 from .governance import Decision, Proposal, Vote
 from .models import (
@@ -15,12 +18,80 @@ from .models import (
     Population,
     Team,
 )
+from .scoping import cooperative_path, path_to
 
 admin.site.site_header = "Samen begroten · beheer"
 admin.site.site_title = "Samen begroten"
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+def administered(request) -> list[int]:
+    """Ids of the cooperatives the user administers (cached on the request)."""
+    if not hasattr(request, "_administered"):
+        request._administered = list(CooperativeRole.objects.filter(
+            user=request.user, role=CooperativeRole.Role.ADMINISTRATOR
+        ).values_list("cooperative_id", flat=True))
+    return request._administered
+
+
+def scope(queryset, request):
+    """What a cooperative's administrator may see of a model: their cooperatives' records.
+    The application administrator (superuser) sees everything."""
+    if request.user.is_superuser:
+        return queryset
+    model = queryset.model
+    if model is Organisation:  # members, and new organisations not yet a member anywhere
+        return queryset.filter(Q(memberships__cooperative__in=administered(request))
+                               | Q(memberships__isnull=True)).distinct()
+    path = cooperative_path(model)
+    if path is None and path_to(model, Organisation, 1):
+        organisations = scope(Organisation.objects.all(), request)
+        return queryset.filter(**{f"{path_to(model, Organisation, 1)}__in": organisations})
+    if path is None:
+        return queryset
+    return queryset.filter(**{f"{path}__in": administered(request)})
+
+
+class CooperativeScopedAdmin(SimpleHistoryAdmin):
+    """The admin for a cooperative's administrator: only their cooperatives' records, and only
+    their cooperatives' records to choose from. The superuser configures everything."""
+
+    def get_queryset(self, request):
+        return scope(super().get_queryset(request), request)
+
+    def _administers(self, request, obj=None) -> bool:
+        if request.user.is_superuser:
+            return True
+        if not administered(request):
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_module_permission(self, request):
+        return self._administers(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._administers(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._administers(request) and self.model is not Cooperative
+
+    def has_change_permission(self, request, obj=None):
+        return self._administers(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._administers(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", scope(db_field.related_model._default_manager.all(),
+                                            request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", scope(db_field.related_model._default_manager.all(),
+                                            request))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ReadOnlyAdmin(CooperativeScopedAdmin):
     """For records that change only through the product's own pages and services (so that
     permission, validation, the ledger and the history can't be skipped): shown, not edited."""
 
@@ -34,26 +105,55 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
         return False
 
 
-class PopulationInline(admin.TabularInline):
+class GlobalCatalogueAdmin(SimpleHistoryAdmin):
+    """Shared by every cooperative (expertises): administrators read, the superuser edits."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or bool(administered(request))
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+
+class ScopedInline(admin.TabularInline):
+    """Rows of a record its administrator already may change (the parent is scoped)."""
+
+    def _administers(self, request) -> bool:
+        return request.user.is_superuser or bool(administered(request))
+
+    def has_view_permission(self, request, obj=None):
+        return self._administers(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._administers(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._administers(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._administers(request)
+
+
+class PopulationInline(ScopedInline):
     model = Population
     extra = 1
 
 
 @admin.register(Cooperative)
-class CooperativeAdmin(SimpleHistoryAdmin):
+class CooperativeAdmin(CooperativeScopedAdmin):
     list_display = ["code", "name", "municipality"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Area)
-class AreaAdmin(SimpleHistoryAdmin):
+class AreaAdmin(CooperativeScopedAdmin):
     list_display = ["code", "name", "cooperative"]
     list_filter = ["cooperative"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Neighbourhood)
-class NeighbourhoodAdmin(SimpleHistoryAdmin):
+class NeighbourhoodAdmin(CooperativeScopedAdmin):
     list_display = ["code", "name", "area", "cooperative"]
     list_filter = ["cooperative", "area"]
     list_select_related = ["area", "cooperative"]
@@ -62,7 +162,7 @@ class NeighbourhoodAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(CooperativeScopedAdmin):
     list_display = ["code", "name", "kind", "area", "cooperative"]
     list_filter = ["cooperative", "kind"]
     list_select_related = ["area", "cooperative"]
@@ -71,32 +171,32 @@ class TeamAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Expertise)
-class ExpertiseAdmin(SimpleHistoryAdmin):
+class ExpertiseAdmin(GlobalCatalogueAdmin):
     list_display = ["code", "name"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(CooperativeScopedAdmin):
     list_display = ["organisation", "cooperative", "valid_from", "valid_to", "voting_weight"]
     list_filter = ["cooperative"]
     list_select_related = ["organisation", "cooperative"]
 
 
 @admin.register(BoardSeat)
-class BoardSeatAdmin(SimpleHistoryAdmin):
+class BoardSeatAdmin(CooperativeScopedAdmin):
     list_display = ["user", "role", "organisation", "cooperative", "valid_from", "valid_to"]
     list_filter = ["cooperative", "role"]
     list_select_related = ["user", "organisation", "cooperative"]
 
 
 @admin.register(CooperativeRole)
-class CooperativeRoleAdmin(SimpleHistoryAdmin):
+class CooperativeRoleAdmin(CooperativeScopedAdmin):
     list_display = ["user", "role", "cooperative"]
     list_filter = ["cooperative", "role"]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(CooperativeScopedAdmin):
     list_display = ["code", "name", "aim", "unit", "direction", "target", "cooperative"]
     list_filter = ["cooperative", "aim", "method"]
     list_select_related = ["cooperative"]
@@ -104,7 +204,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(SimpleHistoryAdmin):
+class MeasurementAdmin(CooperativeScopedAdmin):
     list_display = ["indicator", "scope", "year", "period", "value", "respondents"]
     list_filter = ["indicator__cooperative", "scope", "year"]
     list_select_related = ["indicator", "area", "neighbourhood", "team"]

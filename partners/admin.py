@@ -1,39 +1,26 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from cooperatie.admin import CooperativeScopedAdmin, ReadOnlyAdmin
 
 from .models import Organisation, OrganisationRole, StaffCommitment, TeamNeed
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(CooperativeScopedAdmin):
     list_display = ["code", "name", "kind", "kvk_number"]
     list_filter = ["kind"]
     search_fields = ["code", "name", "kvk_number"]
 
 
 @admin.register(OrganisationRole)
-class OrganisationRoleAdmin(SimpleHistoryAdmin):
+class OrganisationRoleAdmin(CooperativeScopedAdmin):
     list_display = ["user", "role", "organisation"]
     list_filter = ["role"]
     list_select_related = ["user", "organisation"]
 
 
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
-    """Needs and commitments change through their pages (services: permission, round and
-    budget status, history with a reason), so the admin only shows them and their history."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(TeamNeed)
-class TeamNeedAdmin(ReadOnlyHistoryAdmin):
+class TeamNeedAdmin(ReadOnlyAdmin):
     list_display = ["budget_round", "team", "expertise", "fte"]
     list_filter = ["budget_round__cooperative", "budget_round__year", "expertise"]
     list_select_related = ["budget_round__cooperative", "team", "expertise"]
@@ -41,7 +28,7 @@ class TeamNeedAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(StaffCommitment)
-class StaffCommitmentAdmin(ReadOnlyHistoryAdmin):
+class StaffCommitmentAdmin(ReadOnlyAdmin):
     list_display = ["budget_round", "organisation", "team", "expertise", "fte", "annual_cost",
                     "period_start", "period_end"]
     list_filter = ["budget_round__cooperative", "budget_round__year", "expertise"]

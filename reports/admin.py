@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from cooperatie.admin import scope
+
 from .models import ExportJob
 
 
@@ -9,6 +11,9 @@ class ExportJobAdmin(admin.ModelAdmin):
                     "created_at", "expires_at"]
     list_filter = ["cooperative", "report", "status"]
     list_select_related = ["cooperative", "requested_by"]
+
+    def get_queryset(self, request):
+        return scope(super().get_queryset(request), request)
 
     def has_add_permission(self, request):
         return False

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.db.models import Q
 
 from cooperatie.models import Cooperative
+from cooperatie.scoping import path_to
 from partners.models import Organisation
 from reports.writer import Column
 
@@ -34,31 +35,12 @@ def cooperative_filter(model, cooperative: Cooperative) -> Q | None:
         return Q(id=cooperative.pk)
     if model is Organisation:
         return Q(id__in=cooperative.memberships.values("organisation"))
-    path = _path_to(model, Cooperative, 4)
+    path = path_to(model, Cooperative)
     if path is not None:
         return Q(**{path: cooperative.pk})
-    path = _path_to(model, Organisation, 1)
+    path = path_to(model, Organisation, 1)
     if path is not None:
         return Q(**{f"{path}__in": cooperative.memberships.values("organisation")})
-    return None
-
-
-def _path_to(model, target, depth: int) -> str | None:
-    """Breadth-first over forward foreign keys: e.g. 'budget__budget_round__cooperative'."""
-    frontier = [(model, "")]
-    for _ in range(depth):
-        nxt = []
-        for current, prefix in frontier:
-            for field in current._meta.get_fields():
-                if not (field.many_to_one or field.one_to_one) or not field.concrete:
-                    continue
-                if field.name in ("history_user", "supersedes", "reverses"):
-                    continue
-                path = f"{prefix}{field.name}"
-                if field.related_model is target:
-                    return path
-                nxt.append((field.related_model, f"{path}__"))
-        frontier = nxt
     return None
 
 
