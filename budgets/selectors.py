@@ -93,14 +93,33 @@ class Grid:
         return sum((r.total for r in self.rows), Decimal("0.00"))
 
 
-def budget_grid(budget: PartnerBudget, overrides: dict | None = None) -> Grid:
-    """Neighbourhoods (grouped by area) × funding streams with the budget's lines; a constant
-    number of queries whatever the size."""
+# A cooperative with more neighbourhoods than this shows its grid and pooled budget one area at
+# a time (a page with thousands of inputs is neither usable nor quick).
+PAGE_NEIGHBOURHOODS = 150
+
+
+def page_area(cooperative, code: str | None) -> Area | None:
+    """The area to show: the one asked for, or for a large cooperative its first area;
+    None means the whole cooperative on one page."""
+    areas = Area.objects.filter(cooperative=cooperative).order_by("name")
+    if code:
+        return areas.filter(code=code).first()
+    if Neighbourhood.objects.filter(cooperative=cooperative).count() > PAGE_NEIGHBOURHOODS:
+        return areas.first()
+    return None
+
+
+def budget_grid(budget: PartnerBudget, area: Area | None = None) -> Grid:
+    """Neighbourhoods (grouped by area, or of one area) × funding streams with the budget's
+    lines; a constant number of queries whatever the size."""
     cooperative = budget.budget_round.cooperative
     streams = list(FundingStream.objects.filter(cooperative=cooperative).order_by("code"))
     hoods = (Neighbourhood.objects.filter(cooperative=cooperative).select_related("area")
              .order_by("area__name", "area_id", "code"))
-    lines = {(ln.neighbourhood_id, ln.funding_stream_id): ln for ln in budget.lines.all()}
+    lines = budget.lines.all()
+    if area is not None:
+        hoods, lines = hoods.filter(area=area), lines.filter(neighbourhood__area=area)
+    lines = {(ln.neighbourhood_id, ln.funding_stream_id): ln for ln in lines}
     areas: list[GridArea] = []
     for hood in hoods:
         if not areas or areas[-1].area.pk != hood.area_id:
@@ -161,9 +180,11 @@ class Pooled:
 POOL_BY = {"partner": "organisation", "stroom": "funding_stream"}
 
 
-def pooled_budget(cooperative, year: int, by: str = "partner", area=None) -> Pooled:
+def pooled_budget(cooperative, year: int, by: str = "partner", area=None,
+                  areas_only: bool = False) -> Pooled:
     """Per neighbourhood, per area and in total: what the partners put on the table (the
-    ledger), split by partner or by funding stream, beside the previous year."""
+    ledger), split by partner or by funding stream, beside the previous year. `areas_only`
+    leaves out the neighbourhood rows (a large cooperative's overview)."""
     dim = POOL_BY[by]
     entries = contributions(cooperative, year)
     previous = contributions(cooperative, year - 1)
@@ -185,7 +206,8 @@ def pooled_budget(cooperative, year: int, by: str = "partner", area=None) -> Poo
             rows.append(area_rows[-1])
         cells = [current.get((hood.pk, c.pk), zero) for c in columns]
         row = PooledRow(hood.name, hood.code, cells, before.get(hood.pk, zero))
-        rows.append(row)
+        if not areas_only:
+            rows.append(row)
         subtotal = area_rows[-1]
         subtotal.cells = [a + b for a, b in zip(subtotal.cells, cells, strict=True)]
         subtotal.previous += row.previous

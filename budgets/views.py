@@ -22,6 +22,7 @@ from partners.models import Organisation
 
 from . import excel, selectors, services
 from .amounts import parse_amount
+from .ledger import balance
 from .models import BudgetRound, PartnerBudget
 
 # --- finding things the user may see -------------------------------------------------------
@@ -135,15 +136,27 @@ def _url(name, code):
 # --- the director's grid --------------------------------------------------------------------
 
 
+def _page(cooperative, request) -> dict:
+    """Which area a large cooperative's page shows, and the areas to choose from."""
+    area = selectors.page_area(cooperative, request.GET.get("gebied") or
+                               request.POST.get("gebied"))
+    return {"area": area, "areas": cooperative.areas.order_by("name"),
+            "paged": area is not None}
+
+
 @login_required
 def budget_grid(request, code):
     cooperative, budget = _own_budget(request, code)
-    context = {"cooperative": cooperative, "budget": budget}
+    page = _page(cooperative, request)
+    area = page["area"]
+    context = {"cooperative": cooperative, "budget": budget, **page}
+    back = f"{_url('budget_grid', code)}?jaar={budget.budget_round.year}" + (
+        f"&gebied={area.code}" if area else "")
     if request.method == "POST":
-        rows, errors = _grid_input(request.POST, budget)
+        rows, errors = _grid_input(request.POST, budget, area)
         if errors:
             context["errors"] = errors
-            context["grid"] = _grid_with(budget, request.POST)
+            context["grid"] = _grid_with(budget, request.POST, area)
             return render(request, "budgets/grid.html", context, status=400)
         try:
             changes = services.budget_lines_save(
@@ -154,15 +167,17 @@ def budget_grid(request, code):
         except services.StaleBudget as exc:
             budget.refresh_from_db()
             context.update(stale=exc, others=selectors.changes_since(budget, exc.since_version))
-            context["grid"] = selectors.budget_grid(budget)
+            context["grid"] = selectors.budget_grid(budget, area)
             return render(request, "budgets/grid.html", context, status=409)
         except ValidationError as exc:
             messages.error(request, " ".join(error_lines(exc)))
-            return redirect(f"{_url('budget_grid', code)}?jaar={budget.budget_round.year}")
+            return redirect(back)
         messages.success(request, _("Opgeslagen: %(n)s wijziging(en).") % {"n": len(changes)})
-        return redirect(f"{_url('budget_grid', code)}?jaar={budget.budget_round.year}")
-    context["grid"] = selectors.budget_grid(budget)
+        return redirect(back)
+    context["grid"] = selectors.budget_grid(budget, area)
     context["editable"] = _editable(request.user, budget)
+    if area is not None:
+        context["budget_total"] = balance(budget.lines.all())  # over every area
     return render(request, "budgets/grid.html", context)
 
 
@@ -173,10 +188,10 @@ def _int(value) -> int:
         return -1
 
 
-def _grid_input(post, budget) -> tuple[list, list[str]]:
+def _grid_input(post, budget, area) -> tuple[list, list[str]]:
     """Read every cell of the grid; the cells themselves come from the database, so ids in
     the form only select among this cooperative's neighbourhoods and streams."""
-    grid = selectors.budget_grid(budget)
+    grid = selectors.budget_grid(budget, area)
     rows, errors = [], []
     for cell in (c for row in grid.rows for c in row.cells):
         raw = post.get(f"a-{cell.key}", "")
@@ -194,9 +209,9 @@ def _grid_input(post, budget) -> tuple[list, list[str]]:
     return rows, errors
 
 
-def _grid_with(budget, post):
+def _grid_with(budget, post, area):
     """The grid as the user typed it, to show it back with the errors."""
-    grid = selectors.budget_grid(budget)
+    grid = selectors.budget_grid(budget, area)
     for cell in (c for row in grid.rows for c in row.cells):
         cell.raw = post.get(f"a-{cell.key}", "")
         cell.note = post.get(f"n-{cell.key}", "")
@@ -305,8 +320,10 @@ def budget_detail(request, code, org):
     cooperative = cooperative_for(request.user, code)
     rnd = _round(cooperative, request)
     budget = _member_budget(request.user, cooperative, rnd, org)
+    page = _page(cooperative, request)
     return render(request, "budgets/detail.html", {
-        "cooperative": cooperative, "budget": budget, "grid": selectors.budget_grid(budget),
+        "cooperative": cooperative, "budget": budget, **page,
+        "grid": selectors.budget_grid(budget, page["area"]),
         "may_reopen": budget.is_submitted and rnd.is_open
         and policy.allowed(request.user, "budget.reopen", budget),
     })
@@ -349,9 +366,12 @@ def pooled(request, code):
     area = None
     if request.GET.get("gebied"):
         area = Area.objects.filter(cooperative=cooperative, code=request.GET["gebied"]).first()
+    # A large cooperative's overview shows its areas; each area shows its neighbourhoods.
+    areas_only = area is None and selectors.page_area(cooperative, None) is not None
     return render(request, "budgets/pooled.html", {
-        "cooperative": cooperative, "round": rnd, "area": area,
+        "cooperative": cooperative, "round": rnd, "area": area, "areas_only": areas_only,
         "areas": cooperative.areas.order_by("name"),
         "rounds": cooperative.budget_rounds.order_by("-year"),
-        "pooled": selectors.pooled_budget(cooperative, rnd.year, by=by, area=area),
+        "pooled": selectors.pooled_budget(cooperative, rnd.year, by=by, area=area,
+                                          areas_only=areas_only),
     })

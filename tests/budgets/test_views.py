@@ -168,14 +168,14 @@ def test_pages_use_a_constant_number_of_queries(client, db, name,
                                               django_assert_max_num_queries):
     login(client, "beheerder")
     for code in ("malberg", "heerlen"):  # 1 and 18 neighbourhoods, 11 and 10 partners
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(15):
             assert client.get(reverse(name, kwargs={"code": code})).status_code == 200
 
 
 def test_grid_uses_a_constant_number_of_queries(client, db, django_assert_max_num_queries):
     for code in ("malberg", "heerlen"):
         login(client, f"{code}-directeur2")  # has a draft with lines in the demo
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(17):
             response = client.get(reverse("budget_grid", kwargs={"code": code}))
         assert response.status_code == 200
 
@@ -219,3 +219,36 @@ def test_saving_the_grid_unchanged_in_english_changes_nothing(client, tom, users
     response = client.post(url("budget_grid"), {"version": budget.version, **data}, follow=True)
     assert response.status_code == 200
     assert sorted(budget.lines.values_list("amount", flat=True)) == before
+
+
+def test_a_large_cooperative_shows_one_area_at_a_time(client, heerlen, settings, monkeypatch):
+    """Above PAGE_NEIGHBOURHOODS the grid and the pooled budget page by area; saving one
+    area's page leaves the other areas' lines alone."""
+    from budgets import selectors
+
+    monkeypatch.setattr(selectors, "PAGE_NEIGHBOURHOODS", 5)  # heerlen has 18
+    login(client, "heerlen-directeur2")  # a draft with lines in every area
+    grid = reverse("budget_grid", kwargs={"code": "heerlen"})
+    page = client.get(grid).content.decode()
+    first = heerlen.areas.order_by("name").first()
+    other = heerlen.areas.exclude(pk=first.pk).first()
+    assert f'name="gebied" value="{first.code}"' in page
+    assert not any(h.name in page for h in other.neighbourhoods.all())
+    budget = heerlen.budget_rounds.get(year=2026).budgets.get(organisation__code="hl-welzijn")
+    others_before = sorted(budget.lines.filter(neighbourhood__area=other)
+                           .values_list("amount", flat=True))
+    hood = first.neighbourhoods.order_by("code").first()
+    stream = heerlen.funding_streams.order_by("code").first()
+    import re
+
+    data = dict(re.findall(r'name="(a-\d+-\d+)" inputmode="decimal" size="11" value="([^"]*)"',
+                           page))
+    data[f"a-{hood.pk}-{stream.pk}"] = "777,00"
+    client.post(grid, {"version": budget.version, "gebied": first.code, **data})
+    assert budget.lines.get(neighbourhood=hood, funding_stream=stream).amount == Decimal("777.00")
+    assert sorted(budget.lines.filter(neighbourhood__area=other)
+                  .values_list("amount", flat=True)) == others_before
+    pooled = client.get(reverse("pooled", kwargs={"code": "heerlen"})).content.decode()
+    assert "Kies een gebied voor zijn buurten" in pooled and hood.name not in pooled
+    drill = client.get(reverse("pooled", kwargs={"code": "heerlen"}) + f"?gebied={first.code}")
+    assert hood.name in drill.content.decode()
