@@ -27,7 +27,7 @@ def pages(results: list[dict]) -> str:
         for r in results:
             p = r["pages"][i]
             cells.append(f"{p['p50_ms']:.0f} / {p['p95_ms']:.0f}")
-        data = "large" if page["size"] == "large" else "small"
+        data = page["size"]
         rows.append(f"| {page['page']} | {data} | " + " | ".join(cells)
                     + f" | {page['queries']} | {page['kilobytes']:,.0f} KB |")
     return "\n".join(rows)
@@ -80,13 +80,14 @@ def main() -> None:
         print(f"- {NAMES[r['database']]}: {r['database_version']}, Python {r['python']}, "
               f"Django {r['django']}; {m.get('cpu')} × {m['nproc']}, {m.get('memory_gb')} GB; "
               f"load {m.get('load_average_1m_at_start', '?')} → {m.get('load_average_1m')}; "
-              f"{r['date']}")
+              f"{r['date']}; commit {r.get('code', {}).get('commit', '?')}")
     d = results[0]["dataset"]
     print(f"\nData: `{d['cooperative']}`, {d['neighbourhoods']:,} neighbourhoods, "
           f"{d['partners']} partners, {d['teams']} teams, {d['funding_streams']} funding "
           f"streams, {d['years']} years: {d['budget_lines']:,} budget lines, "
-          f"{d['ledger_entries']:,} ledger entries. Small: "
-          f"{results[0]['small_dataset']['neighbourhoods']} neighbourhoods.\n")
+          f"{d['ledger_entries']:,} ledger entries. Medium: "
+          f"{results[0].get('medium_dataset', {}).get('neighbourhoods', '–')} neighbourhoods; "
+          f"small: {results[0]['small_dataset']['neighbourhoods']} neighbourhoods.\n")
     print(aims(results), "\n")
     print(pages(results), "\n")
     print(figures(results))

@@ -52,6 +52,10 @@ from partners.models import Organisation  # noqa: E402
 LARGE = {"full": {"preset": "large", "prefix": "s"}, "quick": {"preset": "quick", "prefix": "q"}}
 SMALL = {"prefix": "t", "cooperatives": 1, "partners": 4, "neighbourhoods": 12, "teams": 4,
          "years": 2}
+# Above the size from which pages show one area at a time (budgets.selectors), like the large
+# one: the same page in the same mode, with a tenth of the data.
+MEDIUM = {"prefix": "m", "cooperatives": 1, "partners": 8, "neighbourhoods": 200, "teams": 60,
+          "years": 2}
 IMPORT_LINES = 10_000
 
 
@@ -70,7 +74,10 @@ def ensure_data(mode: str) -> dict:
     """Migrate and generate what is missing; return how long generating took (if it ran)."""
     call_command("migrate", verbosity=0)
     out = {}
-    for label, options in (("large", LARGE[mode]), ("small", SMALL)):
+    sizes = [("large", LARGE[mode]), ("small", SMALL)]
+    if mode == "full":
+        sizes.append(("medium", MEDIUM))
+    for label, options in sizes:
         if Cooperative.objects.filter(code__startswith=options["prefix"]).exists():
             continue
         log(f"generating the {label} dataset …")
@@ -179,7 +186,7 @@ def bench_pages(cooperative: Cooperative, size: str, requests: int, warmup: int)
             "mean_ms": round(statistics.fmean(timings), 1),
             "queries": queries, "kilobytes": round(len(response.content) / 1024, 1),
         })
-        log(f"  {size:5} {page:40} p50 {results[-1]['p50_ms']:8.1f} ms  "
+        log(f"  {size:6} {page:40} p50 {results[-1]['p50_ms']:8.1f} ms  "
             f"p95 {results[-1]['p95_ms']:8.1f} ms  {results[-1]['queries']:3} queries")
     return results
 
@@ -379,8 +386,12 @@ def main() -> None:
     result = {"mode": mode, **versions(), "dataset": dataset(big),
               "small_dataset": dataset(small), "generation": generated}
     log(f"pages ({args.requests} requests after {args.warmup} warm-up) …")
-    result["pages"] = (bench_pages(big, "large", args.requests, args.warmup)
-                       + bench_pages(small, "small", args.requests, args.warmup))
+    result["pages"] = bench_pages(big, "large", args.requests, args.warmup)
+    if mode == "full":
+        medium = largest(MEDIUM["prefix"])
+        result["medium_dataset"] = dataset(medium)
+        result["pages"] += bench_pages(medium, "medium", args.requests, args.warmup)
+    result["pages"] += bench_pages(small, "small", args.requests, args.warmup)
     log("import …")
     result["import"] = bench_import(big, IMPORT_LINES, repeats=1 if args.quick else 3)
     log(f"  {result['import']}")
