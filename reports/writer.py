@@ -77,12 +77,12 @@ class ReportWriter:
         fmt = self.formats.get(kind, self.formats["text"])
         if isinstance(value, Formula):
             sheet.write_formula(row, col, value.text.replace("{row}", str(row + 1)), fmt,
-                                float(value.value))
+                                float(value.value))  # float ok: an Excel cell
         elif value is None or value == "":
             sheet.write_blank(row, col, None, fmt)
         elif kind in ("money", "number", "int", "percent") and not isinstance(value, str):
             # The one place a Decimal becomes a float: the cell itself.
-            sheet.write_number(row, col, float(value), fmt)
+            sheet.write_number(row, col, float(value), fmt)  # float ok: an Excel cell
         elif kind == "date" and isinstance(value, date):
             sheet.write_datetime(row, col, value, fmt)
         elif kind == "datetime" and isinstance(value, datetime):

@@ -364,7 +364,7 @@ def template_workbook(cooperative: Cooperative, year: int, period: str) -> bytes
         info.write_string(r, 3, str(indicator.get_unit_display()))
         info.write_string(r, 4, str(indicator.get_direction_display()))
         if indicator.target is not None:
-            info.write_number(r, 5, float(indicator.target), number)
+            info.write_number(r, 5, float(indicator.target), number)  # float ok: a cell
         info.write_string(r, 6, _what_to_fill(indicator))
         info.write_string(r, 7, indicator.years_label)
 
