@@ -188,6 +188,8 @@ def pooled_budget(cooperative, year: int, by: str = "partner", area=None,
     dim = POOL_BY[by]
     entries = contributions(cooperative, year)
     previous = contributions(cooperative, year - 1)
+    if areas_only:
+        return _pooled_areas(cooperative, year, dim, by, entries, previous)
     hoods = Neighbourhood.objects.filter(cooperative=cooperative).select_related("area")
     if area is not None:
         entries, previous = (q.filter(neighbourhood__area=area) for q in (entries, previous))
@@ -215,6 +217,23 @@ def pooled_budget(cooperative, year: int, by: str = "partner", area=None,
         "Totaal", "", [sum((r.cells[i] for r in area_rows), zero) for i in range(len(columns))],
         sum((r.previous for r in area_rows), zero),
     )
+    return Pooled(year, by, columns, rows, total)
+
+
+def _pooled_areas(cooperative, year, dim, by, entries, previous) -> Pooled:
+    """The areas' totals, summed per area in the database (not per neighbourhood)."""
+    area_key = "neighbourhood__area_id"
+    current = {(r[area_key], r[f"{dim}_id"]): r["total"]
+               for r in totals(entries, area_key, f"{dim}_id")}
+    before = {r[area_key]: r["total"] for r in totals(previous, area_key)}
+    columns = _pool_columns(cooperative, dim, {k[1] for k in current})
+    zero = Decimal("0.00")
+    rows = [PooledRow(a.name, a.code, [current.get((a.pk, c.pk), zero) for c in columns],
+                      before.get(a.pk, zero), is_area=True)
+            for a in Area.objects.filter(cooperative=cooperative).order_by("name", "id")]
+    total = PooledRow("Totaal", "", [sum((r.cells[i] for r in rows), zero)
+                                     for i in range(len(columns))],
+                      sum((r.previous for r in rows), zero))
     return Pooled(year, by, columns, rows, total)
 
 

@@ -51,5 +51,9 @@ def test_pooled_totals_equal_the_sum_of_submitted_lines(db, users, data):
             rows = {r.code: r.total for r in pooled.rows if not r.is_area}
             assert rows == {h.code: per_hood[h.pk] for h in hoods}
             assert sum(r.total for r in pooled.rows if r.is_area) == expected
+            overview = pooled_budget(tom, 2031, by=by, areas_only=True)
+            assert [(r.code, r.cells) for r in overview.rows] == [
+                (r.code, r.cells) for r in pooled.rows if r.is_area]
+            assert overview.total.total == expected
         assert PartnerBudget.objects.filter(budget_round=rnd).exists()
         transaction.set_rollback(True)
