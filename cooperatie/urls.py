@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from budgets import allocation_views
+from budgets.allocation import views as allocation_views
 
 from . import views
 
@@ -22,7 +22,7 @@ urlpatterns = [
     path("c/<slug:code>/exports/", include("reports.urls")),
     path("c/<slug:code>/evaluatie/", include("cooperatie.evaluation.urls")),
     path("c/<slug:code>/inzet/", include("partners.urls")),
-    path("c/<slug:code>/verdeling/", include("budgets.allocation_urls")),
+    path("c/<slug:code>/verdeling/", include("budgets.allocation.urls")),
     path("c/<slug:code>/besluiten/", allocation_views.register, name="decision_register"),
     path("beheer/", admin.site.urls),
 ]

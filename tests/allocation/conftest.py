@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from budgets import allocation_services as svc
+from budgets.allocation import services as svc
 from budgets.models import AllocationKey, AllocationPlan, LumpSumGrant
 from cooperatie.models import Proposal
 from partners.models import Organisation

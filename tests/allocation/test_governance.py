@@ -10,7 +10,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgets import allocation_services as svc
+from budgets.allocation import services as svc
 from budgets.models import AllocationPlan
 from cooperatie import services as coop_services
 from cooperatie.governance import Decision, Vote, tally

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from budgets import allocation_services as svc
 from budgets.allocation import apportion
-from budgets.allocation_selectors import frozen_split
+from budgets.allocation import services as svc
+from budgets.allocation.selectors import frozen_split
 from budgets.models import AllocationKey, AllocationPlan, LumpSumGrant
 from cooperatie.models import Cooperative, Neighbourhood, Population
 from cooperatie.numbers import parse_decimal

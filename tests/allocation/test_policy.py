@@ -34,7 +34,7 @@ def test_plan_and_proposal_rules(v1, v2, users, username):
 
 
 def test_drafts_are_for_the_board_and_finance(new_grant, users):
-    from budgets import allocation_services as svc
+    from budgets.allocation import services as svc
 
     draft = svc.plan_draft(grant=new_grant(), actor=users["tom-voorzitter"], reason="t")
     allowed = {u for u in ROLES if policy.allowed(users[u], "plan.view", draft)}

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from budgets import allocation_services as svc
 from budgets import ledger
+from budgets.allocation import services as svc
 from budgets.models import (
     AllocationKeyShare,
     AllocationLine,

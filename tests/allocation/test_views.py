@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from budgets import allocation_services as svc
+from budgets.allocation import services as svc
 from budgets.models import AllocationKeyShare, AllocationPlan, LedgerEntry, LumpSumGrant
 from cooperatie.governance import Decision, Vote
 from tests.conftest import login

@@ -20,10 +20,9 @@ from cooperatie.numbers import parse_decimal
 from cooperatie.selectors import cooperative_for, current_members
 from partners.models import Organisation
 
-from . import allocation_selectors as selectors
-from . import allocation_services as services
-from .amounts import parse_amount
-from .models import AllocationKey, AllocationPlan, FundingStream, LumpSumGrant
+from ..amounts import parse_amount
+from ..models import AllocationKey, AllocationPlan, FundingStream, LumpSumGrant
+from . import selectors, services
 
 # --- finding things the user may see -------------------------------------------------------
 

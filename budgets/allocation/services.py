@@ -30,9 +30,8 @@ from cooperatie.models import BoardSeat, Cooperative, Membership, Neighbourhood,
 from cooperatie.templatetags.money import euro
 from partners.models import Organisation
 
-from . import ledger
-from .allocation import apportion, instalments, percentages
-from .models import (
+from .. import ledger
+from ..models import (
     AllocationKey,
     AllocationKeyShare,
     AllocationLine,
@@ -44,6 +43,7 @@ from .models import (
     LumpSumGrant,
     PlanNeighbourhoodWeight,
 )
+from .apportionment import apportion, instalments, percentages
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")

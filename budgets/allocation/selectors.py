@@ -9,20 +9,8 @@ from django.db.models import Prefetch
 from cooperatie.governance import Decision, Proposal, Vote
 from cooperatie.models import Neighbourhood, Population
 
-from . import ledger
-from .allocation import percentages
-from .allocation_services import (
-    PLACES4,
-    ZERO,
-    HoodShare,
-    Split,
-    SplitLine,
-    SplitTranche,
-    plan_compute,
-    plan_key_input,
-    plan_weights,
-)
-from .models import (
+from .. import ledger
+from ..models import (
     AllocationKey,
     AllocationKeyShare,
     AllocationLine,
@@ -32,6 +20,18 @@ from .models import (
     LedgerTransaction,
     LumpSumGrant,
     PlanNeighbourhoodWeight,
+)
+from .apportionment import percentages
+from .services import (
+    PLACES4,
+    ZERO,
+    HoodShare,
+    Split,
+    SplitLine,
+    SplitTranche,
+    plan_compute,
+    plan_key_input,
+    plan_weights,
 )
 
 
