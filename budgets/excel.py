@@ -54,7 +54,7 @@ def write_template(output, *, budget_round: BudgetRound, organisation, budget=No
     cooperative = budget_round.cooperative
     workbook = xlsxwriter.Workbook(output, {"in_memory": True})
     formats = workbook_formats(workbook)
-    _write_budget_sheet(workbook, formats, cooperative, budget)
+    _write_budget_sheet(workbook, formats, cooperative, budget_round.year, budget)
     try:
         from partners.excel import write_inzet_sheet
     except ImportError:
@@ -66,9 +66,9 @@ def write_template(output, *, budget_round: BudgetRound, organisation, budget=No
     workbook.close()
 
 
-def _write_budget_sheet(workbook, formats, cooperative, budget) -> None:
+def _write_budget_sheet(workbook, formats, cooperative, year: int, budget) -> None:
     sheet = workbook.add_worksheet(SHEET)
-    hoods = list(Neighbourhood.objects.filter(cooperative=cooperative)
+    hoods = list(Neighbourhood.objects.filter(cooperative=cooperative).in_year(year)
                  .select_related("area").order_by("area__name", "code"))
     streams = list(FundingStream.objects.filter(cooperative=cooperative).order_by("code"))
     current = {}
@@ -201,7 +201,8 @@ def _read_budget_sheet(sheet, budget, upload: Upload) -> None:
         upload.errors += bad_header
         return
     cooperative = budget.budget_round.cooperative
-    hoods = {h.code: h for h in Neighbourhood.objects.filter(cooperative=cooperative)}
+    hoods = {h.code: h for h in Neighbourhood.objects.filter(cooperative=cooperative)
+             .in_year(budget.budget_round.year)}
     streams = {s.code: s for s in FundingStream.objects.filter(cooperative=cooperative)}
     seen: dict[tuple[str, str], int] = {}
     for number, cells in enumerate(rows, start=2):

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
+
 from cooperatie.models import Area, Neighbourhood
 
 from .ledger import balance, totals
@@ -114,7 +116,8 @@ def budget_grid(budget: PartnerBudget, area: Area | None = None) -> Grid:
     lines; a constant number of queries whatever the size."""
     cooperative = budget.budget_round.cooperative
     streams = list(FundingStream.objects.filter(cooperative=cooperative).order_by("code"))
-    hoods = (Neighbourhood.objects.filter(cooperative=cooperative).select_related("area")
+    hoods = (Neighbourhood.objects.filter(cooperative=cooperative)
+             .in_year(budget.budget_round.year).select_related("area")
              .order_by("area__name", "area_id", "code"))
     lines = budget.lines.all()
     if area is not None:
@@ -191,6 +194,9 @@ def pooled_budget(cooperative, year: int, by: str = "partner", area=None,
     if areas_only:
         return _pooled_areas(cooperative, year, dim, by, entries, previous)
     hoods = Neighbourhood.objects.filter(cooperative=cooperative).select_related("area")
+    # Ended neighbourhoods drop out of later years, unless something was posted for them.
+    hoods = hoods.filter(Q(pk__in=hoods.in_year(year).values("pk"))
+                         | Q(pk__in=entries.values("neighbourhood_id")))
     if area is not None:
         entries, previous = (q.filter(neighbourhood__area=area) for q in (entries, previous))
         hoods = hoods.filter(area=area)

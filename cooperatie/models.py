@@ -1,5 +1,6 @@
 """The cooperative's own domain: its structure, its board and its members' roles."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -64,6 +65,22 @@ class Area(models.Model):
         return self.name
 
 
+class InYearQuerySet(models.QuerySet):
+    def in_year(self, year: int):
+        """What still exists in `year`: not ended, or ended during that year or later. A year
+        after its end a neighbourhood or team is left out of new budgets, staff and splits;
+        its history stays."""
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=date(year, 1, 1)))
+
+
+def ended_on_field():
+    return models.DateField(
+        _("einddatum"), null=True, blank=True,
+        help_text=_("De laatste dag. In latere jaren telt dit niet meer mee; de geschiedenis "
+                    "blijft bewaard."),
+    )
+
+
 class Neighbourhood(models.Model):
     cooperative = models.ForeignKey(
         Cooperative, models.PROTECT, related_name="neighbourhoods", verbose_name=_("coöperatie")
@@ -73,7 +90,9 @@ class Neighbourhood(models.Model):
     )
     code = models.CharField(_("code"), max_length=32, validators=[code_validator])
     name = models.CharField(_("naam"), max_length=200)
+    ended_on = ended_on_field()
     history = HistoricalRecords()
+    objects = InYearQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("buurt")
@@ -148,7 +167,9 @@ class Team(models.Model):
     neighbourhoods = models.ManyToManyField(
         Neighbourhood, related_name="teams", blank=True, verbose_name=_("buurten")
     )
+    ended_on = ended_on_field()
     history = HistoricalRecords(m2m_fields=[neighbourhoods])
+    objects = InYearQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("team")

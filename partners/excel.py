@@ -71,7 +71,7 @@ def write_inzet_sheet(workbook, *, budget_round, organisation, formats: dict) ->
     name = _format(workbook, formats, "team_name", {"locked": False, "font_color": "#4F5862"})
 
     teams = list(Team.objects.filter(cooperative_id=budget_round.cooperative_id)
-                 .select_related("area").order_by("area__name", "code"))
+                 .in_year(budget_round.year).select_related("area").order_by("area__name", "code"))
     expertises = list(Expertise.objects.order_by("code"))
     commitments = list(selectors.commitments_of(budget_round, organisation))
 
@@ -233,7 +233,7 @@ def read_inzet_sheet(rows: list[tuple], *, budget_round, organisation
             "sheet": INZET_SHEET, "max": settings.UPLOAD_MAX_ROWS}]
 
     teams = {t.code.casefold(): t for t in Team.objects.filter(
-        cooperative_id=budget_round.cooperative_id)}
+        cooperative_id=budget_round.cooperative_id).in_year(budget_round.year)}
     team_names = {t.name.casefold(): t for t in teams.values()}
     expertises = {}
     for e in Expertise.objects.all():

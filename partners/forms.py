@@ -115,7 +115,8 @@ class StaffCommitmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.budget_round = budget_round
         self.fields["team"].queryset = (Team.objects.filter(
-            cooperative_id=budget_round.cooperative_id).select_related("area")
+            cooperative_id=budget_round.cooperative_id).in_year(budget_round.year)
+            .select_related("area")
             .order_by("area__name", "code"))
         year = budget_round.year
         for name in ("period_start", "period_end"):

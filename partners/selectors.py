@@ -206,7 +206,8 @@ def coverage(budget_round: BudgetRound, *, area: Area | None = None) -> Coverage
     Four queries whatever the number of teams: teams, needs, commitments, expertises.
     Columns are the expertises any team of the cooperative needs or gets this round, so the
     matrix of an area lines up with the cooperative's."""
-    teams = Team.objects.filter(cooperative_id=budget_round.cooperative_id)
+    teams = Team.objects.filter(cooperative_id=budget_round.cooperative_id).in_year(
+        budget_round.year)
     if area is not None:
         teams = teams.filter(area=area)
     teams = list(teams.select_related("area").order_by("area__name", "code"))

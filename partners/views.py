@@ -118,7 +118,7 @@ def coverage_matrix(request, code):
 def team_overview(request, code):
     cooperative, budget_round, context = _base(request, code)
     area = _area(cooperative, request)
-    teams = Team.objects.filter(cooperative=cooperative)
+    teams = Team.objects.filter(cooperative=cooperative).in_year(budget_round.year)
     if area is not None:
         teams = teams.filter(area=area)
     context.update(area=area, teams=selectors.team_view(budget_round, teams),

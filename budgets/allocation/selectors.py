@@ -4,7 +4,7 @@ queries whatever the number of partners, neighbourhoods or decisions."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from cooperatie.governance import Decision, Proposal, Vote
 from cooperatie.models import Neighbourhood, Population
@@ -98,7 +98,10 @@ def frozen_split(plan: AllocationPlan) -> Split:
 
 
 def _frozen_hoods(plan: AllocationPlan, lines) -> list[HoodShare]:
-    hoods = list(Neighbourhood.objects.filter(cooperative=plan.grant.cooperative_id)
+    # The neighbourhoods of the grant's year, and any the plan split money over.
+    hoods = Neighbourhood.objects.filter(cooperative=plan.grant.cooperative_id)
+    hoods = list(hoods.filter(Q(pk__in=hoods.in_year(plan.grant.year).values("pk"))
+                              | Q(pk__in=[ln.neighbourhood_id for ln in lines]))
                  .order_by("code"))
     inhabitants = dict(Population.objects.filter(neighbourhood__in=hoods, year=plan.grant.year)
                        .values_list("neighbourhood_id", "inhabitants"))

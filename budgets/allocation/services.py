@@ -326,7 +326,8 @@ def plan_compute(*, grant: LumpSumGrant, method: str, schedule: str, key: KeyInp
 
 
 def _hood_shares(grant: LumpSumGrant, weights: dict) -> list[HoodShare]:
-    hoods = list(Neighbourhood.objects.filter(cooperative=grant.cooperative).order_by("code"))
+    hoods = list(Neighbourhood.objects.filter(cooperative=grant.cooperative).in_year(grant.year)
+                 .order_by("code"))
     inhabitants = dict(Population.objects.filter(neighbourhood__in=hoods, year=grant.year)
                        .values_list("neighbourhood_id", "inhabitants"))
     by_pk = {h.pk: w for h, w in weights.items()}

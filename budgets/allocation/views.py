@@ -165,7 +165,7 @@ class PlanForm:
         cooperative = plan.grant.cooperative
         self.members = [m.organisation for m in current_members(cooperative)]
         self.hoods = list(Neighbourhood.objects.filter(cooperative=cooperative)
-                          .order_by("code"))
+                          .in_year(plan.grant.year).order_by("code"))
         self.inhabitants = dict(
             Population.objects.filter(neighbourhood__in=self.hoods, year=plan.grant.year)
             .values_list("neighbourhood_id", "inhabitants"))
