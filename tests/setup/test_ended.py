@@ -8,7 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from budgets import allocation_services as allocation
+from budgets.allocation import services as allocation
 from budgets import excel, selectors, services
 from budgets.models import AllocationKey, AllocationPlan, LumpSumGrant
 from cooperatie.history import save_recorded
