@@ -8,8 +8,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from budgets.allocation import services as allocation
 from budgets import excel, selectors, services
+from budgets.allocation import services as allocation
 from budgets.models import AllocationKey, AllocationPlan, LumpSumGrant
 from cooperatie.history import save_recorded
 from cooperatie.models import Neighbourhood, Team
