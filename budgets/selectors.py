@@ -119,7 +119,7 @@ def budget_grid(budget: PartnerBudget, area: Area | None = None) -> Grid:
     hoods = (Neighbourhood.objects.filter(cooperative=cooperative)
              .in_year(budget.budget_round.year).select_related("area")
              .order_by("area__name", "area_id", "code"))
-    lines = budget.lines.all()
+    lines = budget.lines.all() if budget.pk else BudgetLine.objects.none()
     if area is not None:
         hoods, lines = hoods.filter(area=area), lines.filter(neighbourhood__area=area)
     lines = {(ln.neighbourhood_id, ln.funding_stream_id): ln for ln in lines}

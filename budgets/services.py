@@ -88,17 +88,37 @@ class StaleBudget(ValidationError):
         )
 
 
-def budget_get_or_create(*, budget_round: BudgetRound, organisation, actor) -> PartnerBudget:
-    """The partner's budget in the round; a director opening it the first time creates a draft."""
+def budget_find(*, budget_round: BudgetRound, organisation, actor) -> PartnerBudget:
+    """The partner's budget in the round, or an unsaved one when the director has saved
+    nothing yet: reading never writes; the draft exists from the first saved change."""
     budget = PartnerBudget.objects.filter(budget_round=budget_round,
                                           organisation=organisation).first()
     if budget is not None:
         policy.ensure(actor, "budget.view", budget)
         return budget
     policy.ensure(actor, "organisation.act", organisation, cooperative=budget_round.cooperative)
+    return PartnerBudget(budget_round=budget_round, organisation=organisation)
+
+
+def budget_get_or_create(*, budget_round: BudgetRound, organisation, actor) -> PartnerBudget:
+    """The partner's budget in the round, created as a draft when there is none yet."""
+    budget = budget_find(budget_round=budget_round, organisation=organisation, actor=actor)
+    if budget.pk is not None:
+        return budget
     ensure_round_open(budget_round)
-    budget = PartnerBudget(budget_round=budget_round, organisation=organisation)
     return save_recorded(budget, actor=actor, reason=_("begroting aangemaakt"))
+
+
+def _saved(budget: PartnerBudget, actor) -> PartnerBudget:
+    """`budget` itself, made the saved draft when it was not saved yet (the first change)."""
+    if budget.pk is None:
+        # the round's lock orders two first saves of one partner (one creates, one finds)
+        BudgetRound.objects.select_for_update().get(pk=budget.budget_round_id)
+        saved = budget_get_or_create(budget_round=budget.budget_round,
+                                     organisation=budget.organisation, actor=actor)
+        budget.pk, budget.version, budget.status = saved.pk, saved.version, saved.status
+        budget._state.adding = False
+    return budget
 
 
 def ensure_round_open(budget_round: BudgetRound) -> None:
@@ -124,7 +144,8 @@ def _lock_editable(budget: PartnerBudget, actor) -> PartnerBudget:
 
 def budget_changes(budget: PartnerBudget, rows: list[LineInput]) -> list[LineChange]:
     """What `rows` would change in the budget: old → new, in the order given."""
-    current = {(ln.neighbourhood_id, ln.funding_stream_id): ln for ln in budget.lines.all()}
+    lines = budget.lines.all() if budget.pk else []
+    current = {(ln.neighbourhood_id, ln.funding_stream_id): ln for ln in lines}
     changes = []
     for row in rows:
         line = current.get((row.neighbourhood.pk, row.funding_stream.pk))
@@ -148,7 +169,12 @@ def _check_dimensions(budget: PartnerBudget, rows: list[LineInput]) -> None:
 @transaction.atomic
 def budget_lines_save(*, budget: PartnerBudget, rows: list[LineInput], expected_version: int,
                       actor, reason: str) -> list[LineChange]:
-    """Write the changed lines in one go, or nothing when the budget moved on meanwhile."""
+    """Write the changed lines in one go, or nothing when the budget moved on meanwhile. An
+    unsaved budget becomes a draft here, with its first change."""
+    if budget.pk is None:
+        if not budget_changes(budget, rows):
+            return []
+        _saved(budget, actor)
     locked = _lock_editable(budget, actor)
     if locked.version != expected_version:
         raise StaleBudget(locked, expected_version)
@@ -217,7 +243,7 @@ def budget_line_set(*, budget: PartnerBudget, neighbourhood: Neighbourhood,
 def budget_submit(*, budget: PartnerBudget, actor, reason: str = "") -> PartnerBudget:
     """Lock the budget for the partner and put it on the table: post it to the ledger,
     reversing what an earlier submission posted."""
-    locked = _lock_editable(budget, actor)
+    locked = _lock_editable(_saved(budget, actor), actor)
     reason = reason or _("begroting ingediend")
     locked.status = PartnerBudget.Status.SUBMITTED
     locked.submitted_at = timezone.now()

@@ -2,6 +2,7 @@
 
 import io
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -61,13 +62,14 @@ def _member_budget(user, cooperative, rnd, org_code) -> PartnerBudget:
 
 
 def _own_budget(request, code):
+    """The director's budget in the round; before its first saved change an unsaved one (a
+    GET never writes: the draft exists from the first change)."""
     cooperative = cooperative_for(request.user, code)
     rnd = _round(cooperative, request)
     org = _own_organisation(request.user, cooperative, request)
-    if not rnd.budgets.filter(organisation=org).exists() and not rnd.is_open:
+    budget = services.budget_find(budget_round=rnd, organisation=org, actor=request.user)
+    if budget.pk is None and not rnd.is_open:
         raise Http404
-    budget = services.budget_get_or_create(budget_round=rnd, organisation=org,
-                                           actor=request.user)
     return cooperative, budget
 
 
@@ -177,7 +179,7 @@ def budget_grid(request, code):
     context["grid"] = selectors.budget_grid(budget, area)
     context["editable"] = _editable(request.user, budget)
     if area is not None:
-        context["budget_total"] = balance(budget.lines.all())  # over every area
+        context["budget_total"] = balance(budget.lines.all()) if budget.pk else Decimal("0.00")
     return render(request, "budgets/grid.html", context)
 
 
@@ -240,7 +242,7 @@ def budget_template(request, code):
     cooperative, budget = _own_budget(request, code)
     output = io.BytesIO()
     excel.write_template(output, budget_round=budget.budget_round,
-                         organisation=budget.organisation, budget=budget)
+                         organisation=budget.organisation, budget=budget if budget.pk else None)
     output.seek(0)
     year, org = budget.budget_round.year, budget.organisation.code
     name = f"begroting-{cooperative.code}-{year}-{org}.xlsx"

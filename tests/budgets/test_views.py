@@ -252,3 +252,23 @@ def test_a_large_cooperative_shows_one_area_at_a_time(client, heerlen, settings,
     assert "Kies een gebied voor zijn buurten" in pooled and hood.name not in pooled
     drill = client.get(reverse("pooled", kwargs={"code": "heerlen"}) + f"?gebied={first.code}")
     assert hood.name in drill.content.decode()
+
+
+def test_opening_the_grid_creates_no_draft_the_first_saved_change_does(client, round_2026,
+                                                                       welzijn, hoods, streams,
+                                                                       users):
+    login(client, "tom-directeur")
+    for name in ("budget_grid", "budget_template", "budget_upload"):
+        assert client.get(url(name)).status_code == 200
+    assert not PartnerBudget.objects.filter(budget_round=round_2026, organisation=welzijn).exists()
+    assert "nog niet begonnen" in client.get(url("budget_grid")).content.decode()
+    # a refused save and a save without changes leave no draft behind either
+    client.post(url("budget_grid"), {"version": 1, f"a-{cell(hoods[0], streams[0])}": "1.000,5o"})
+    client.post(url("budget_grid"), {"version": 1})
+    assert not PartnerBudget.objects.filter(budget_round=round_2026, organisation=welzijn).exists()
+    client.post(url("budget_grid"), {"version": 1, f"a-{cell(hoods[0], streams[0])}": "10,00",
+                                     "reason": "eerste bedrag"})
+    budget = PartnerBudget.objects.get(budget_round=round_2026, organisation=welzijn)
+    assert budget.status == PartnerBudget.Status.DRAFT
+    assert budget.lines.get().amount == Decimal("10.00")
+    assert budget.history.earliest("history_date").history_user == users["tom-directeur"]
