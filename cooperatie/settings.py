@@ -154,6 +154,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # With `celery -A cooperatie beat`: fail exports whose worker died, remove expired files.
 CELERY_BEAT_SCHEDULE = {
     "export-housekeeping": {"task": "reports.tasks.housekeeping", "schedule": 15 * 60},
+    "uploads-sweep": {"task": "cooperatie.tasks.uploads_sweep", "schedule": 15 * 60},
 }
 
 # --- production security (manage.py check --deploy is clean with DEBUG off) -----------------
@@ -170,6 +171,7 @@ if not DEBUG:
 # --- the product's own knobs ----------------------------------------------------------------
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 50_000)
+UPLOAD_PREVIEW_HOURS = env_int("UPLOAD_PREVIEW_HOURS", 2)  # a previewed upload not confirmed
 EXPORT_EXPIRY_DAYS = env_int("EXPORT_EXPIRY_DAYS", 7)
 MIN_RESPONDENTS = env_int("MIN_RESPONDENTS", 5)
 

@@ -1,0 +1,381 @@
+"""Office Open XML workbooks (.xlsx), read in one streaming pass per sheet with defused XML.
+
+Never trusts the declared dimension: every <row> that is there is read, and only the columns
+asked for. Each cell keeps its saved value, its formula and whether its number format shows a
+percentage or a date."""
+
+import re
+import zipfile
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from posixpath import dirname, join, normpath
+
+from defusedxml.ElementTree import fromstring, iterparse
+
+from . import errors
+from .archive import Limits, read_small
+from .cells import Cell, Row, column_letter
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+STRICT_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships"
+PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+CONTENT_TYPE = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+MACRO_TYPES = ("macroenabled", "vbaproject", "ms-excel.macrosheet", "ms-excel.intlmacrosheet")
+WORKBOOK_TYPES = ("spreadsheetml.sheet.main+xml", "spreadsheetml.template.main+xml",
+                  "spreadsheetml/main")
+
+PERCENT_IDS = {9, 10}
+DATE_IDS = set(range(14, 23)) | set(range(27, 37)) | {45, 46, 47} | set(range(50, 59))
+TEXT_IDS = {49}
+_QUOTED = re.compile(r'"[^"]*"|\\.|_.|\*.')
+_BRACKET = re.compile(r"\[([^\]]*)\]")
+_ELAPSED = re.compile(r"^(h+|m+|s+)$", re.IGNORECASE)
+_DATE_LETTERS = re.compile(r"[dmyhs]", re.IGNORECASE)
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_DIGITS = "0123456789"
+
+
+def is_xlsx(archive: zipfile.ZipFile) -> bool:
+    return "[Content_Types].xml" in archive.namelist()
+
+
+def format_kind(code: str) -> str:
+    """'percent', 'date', 'text' or '' for a number format code such as '0,0%' or 'dd-mm-jjjj'
+    (stored as 'dd-mm-yyyy'). Quoted text, escapes and colours do not count."""
+    section = code.split(";")[0]
+    if section.strip() == "@":
+        return "text"
+    elapsed = any(_ELAPSED.match(b) for b in _BRACKET.findall(section))
+    bare = _BRACKET.sub("", _QUOTED.sub("", section))
+    if "%" in bare:
+        return "percent"
+    if elapsed or (_DATE_LETTERS.search(bare) and bare.lower() not in ("general", "standard")):
+        return "date"
+    return ""
+
+
+def _unescape(text: str) -> str:
+    if "_x" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _xml(data: bytes | None):
+    return None if data is None else fromstring(data, forbid_dtd=True)
+
+
+class XlsxBook:
+    kind = "xlsx"
+
+    def __init__(self, archive: zipfile.ZipFile, limits: Limits):
+        self.archive = archive
+        self.limits = limits
+        self._check_content_types()
+        self.workbook_path = self._office_document()
+        workbook = _xml(read_small(archive, self.workbook_path, limits))
+        if workbook is None:
+            raise errors.not_valid()
+        self.ns = workbook.tag[1:].partition("}")[0]
+        rel_ns = STRICT_REL if self.ns == STRICT else REL
+        props = workbook.find(f"{{{self.ns}}}workbookPr")
+        self.date1904 = props is not None and props.get("date1904") in ("1", "true")
+        targets = self._relationships(self.workbook_path)
+        self.sheet_parts: dict[str, str] = {}
+        sheets = workbook.find(f"{{{self.ns}}}sheets")
+        for sheet in sheets if sheets is not None else ():
+            target = targets.get(sheet.get(f"{{{rel_ns}}}id"))
+            if target and sheet.get("name"):
+                self.sheet_parts[sheet.get("name")] = target
+        self._strings: list[str] | None = None
+        self._styles: list[str] | None = None
+        # Some writers (openpyxl) name these only in the content types.
+        self._shared_part = next(targets.get_by_type("sharedStrings"),
+                                 self.parts_by_type.get("sharedstrings"))
+        self._styles_part = next(targets.get_by_type("styles"), self.parts_by_type.get("styles"))
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self.sheet_parts)
+
+    # --- the package ---------------------------------------------------------------------
+
+    def _check_content_types(self) -> None:
+        types = _xml(read_small(self.archive, "[Content_Types].xml", self.limits))
+        if types is None:
+            raise errors.not_valid()
+        found = [(el.get("ContentType") or "").lower() for el in types]
+        self.parts_by_type = {t.rsplit(".", 1)[-1].split("+")[0]: (el.get("PartName") or "")
+                              .lstrip("/") for el, t in zip(types, found, strict=True)
+                              if el.get("PartName")}
+        names = [n.lower() for n in self.archive.namelist()]
+        if any(m in t for t in found for m in MACRO_TYPES) or any(
+                n.endswith("vbaproject.bin") or "/macrosheets/" in n for n in names):
+            raise errors.has_macros()
+        if not any(w in t for t in found for w in WORKBOOK_TYPES):
+            raise errors.not_valid()  # a Word document, a presentation, …
+
+    def _office_document(self) -> str:
+        rels = _xml(read_small(self.archive, "_rels/.rels", self.limits))
+        for rel in rels if rels is not None else ():
+            if rel.get("Type", "").endswith("/officeDocument"):
+                return normpath(rel.get("Target", "").lstrip("/"))
+        return "xl/workbook.xml"
+
+    def _relationships(self, part: str) -> "_Targets":
+        folder = dirname(part)
+        rels = _xml(read_small(self.archive, join(folder, "_rels", part.rsplit("/", 1)[-1]
+                                                  + ".rels"), self.limits))
+        targets = _Targets()
+        for rel in rels if rels is not None else ():
+            if rel.tag != PKG_REL or rel.get("TargetMode") == "External":
+                continue
+            target = rel.get("Target", "")
+            path = normpath(target.lstrip("/") if target.startswith("/") else join(folder,
+                                                                                    target))
+            targets[rel.get("Id")] = path
+            targets.types.append((rel.get("Type", "").rsplit("/", 1)[-1], path))
+        return targets
+
+    # --- shared parts --------------------------------------------------------------------
+
+    def strings(self) -> list[str]:
+        if self._strings is None:
+            self._strings = self._read_strings()
+        return self._strings
+
+    def _read_strings(self) -> list[str]:
+        if self._shared_part is None or self._shared_part not in self.archive.namelist():
+            return []
+        ns = self.ns
+        si_tag, t_tag, r_tag = f"{{{ns}}}si", f"{{{ns}}}t", f"{{{ns}}}r"
+        strings: list[str] = []
+        root = None
+        with self.archive.open(self._shared_part) as stream:
+            for event, el in iterparse(stream, events=("start", "end"), forbid_dtd=True):
+                if event == "start":
+                    if root is None:
+                        root = el
+                        declared = max(_int(el.get("uniqueCount")), _int(el.get("count")))
+                        if declared > self.limits.max_strings:
+                            raise errors.out_of_proportion()
+                    continue
+                if el.tag != si_tag:
+                    continue
+                parts = []
+                for child in el:  # text and rich-text runs; not the phonetic guide (rPh)
+                    if child.tag == t_tag:
+                        parts.append(child.text or "")
+                    elif child.tag == r_tag:
+                        parts += [t.text or "" for t in child.iter(t_tag)]
+                strings.append(_unescape("".join(parts)))
+                if len(strings) > self.limits.max_strings:
+                    raise errors.out_of_proportion()
+                root.clear()
+        return strings
+
+    def styles(self) -> list[str]:
+        """Per cell style (the `s` attribute): 'percent', 'date', 'text' or ''."""
+        if self._styles is None:
+            self._styles = self._read_styles()
+        return self._styles
+
+    def _read_styles(self) -> list[str]:
+        styles = _xml(read_small(self.archive, self._styles_part or "xl/styles.xml",
+                                 self.limits))
+        if styles is None:
+            return []
+        ns = self.ns
+        custom = {}
+        formats = styles.find(f"{{{ns}}}numFmts")
+        for fmt in formats if formats is not None else ():
+            custom[_int(fmt.get("numFmtId"))] = format_kind(fmt.get("formatCode", ""))
+        kinds = []
+        xfs = styles.find(f"{{{ns}}}cellXfs")
+        for xf in xfs if xfs is not None else ():
+            number = _int(xf.get("numFmtId"))
+            if number in custom:
+                kinds.append(custom[number])
+            elif number in PERCENT_IDS:
+                kinds.append("percent")
+            elif number in DATE_IDS:
+                kinds.append("date")
+            elif number in TEXT_IDS:
+                kinds.append("text")
+            else:
+                kinds.append("")
+        return kinds
+
+    # --- a sheet -------------------------------------------------------------------------
+
+    def read_sheet(self, name: str, columns: int) -> list[Row]:
+        part = self.sheet_parts[name]
+        if part not in self.archive.namelist():
+            raise errors.not_valid()
+        with self.archive.open(part) as stream:
+            return _SheetReader(self, name, columns).read(stream)
+
+
+class _Targets(dict):
+    def __init__(self):
+        super().__init__()
+        self.types: list[tuple[str, str]] = []
+
+    def get_by_type(self, kind: str):
+        return (path for k, path in self.types if k == kind)
+
+
+def _int(text) -> int:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _letters_to_index(max_columns: int) -> dict[str, int]:
+    return {column_letter(i): i for i in range(max_columns)}
+
+
+class _SheetReader:
+    """One pass over a sheet's XML; memory stays at one row's elements."""
+
+    def __init__(self, book: XlsxBook, name: str, columns: int):
+        self.book = book
+        self.name = name
+        self.columns = min(columns, book.limits.max_columns)
+        self.max_rows = book.limits.max_rows
+        self.letters = _letters_to_index(self.columns)
+        self.styles = book.styles()
+        self.shared_formulas: dict[str, tuple[str, str]] = {}
+
+    def read(self, stream) -> list[Row]:
+        ns = self.book.ns
+        sheet_data_tag, row_tag, c_tag = f"{{{ns}}}sheetData", f"{{{ns}}}row", f"{{{ns}}}c"
+        self.v_tag, self.f_tag, self.is_tag = f"{{{ns}}}v", f"{{{ns}}}f", f"{{{ns}}}is"
+        self.t_tag = f"{{{ns}}}t"
+        rows: list[Row] = []
+        sheet_data = None
+        number = 0
+        cells: dict[int, Cell] = {}
+        column = -1
+        for event, el in iterparse(stream, events=("start", "end"), forbid_dtd=True):
+            tag = el.tag
+            if event == "start":
+                if tag == row_tag:
+                    number = _int(el.get("r")) or number + 1
+                    cells, column = {}, -1
+                elif tag == sheet_data_tag:
+                    sheet_data = el
+                continue
+            if tag == c_tag:
+                ref = el.get("r")
+                if ref:
+                    column = self.letters.get(ref.rstrip(_DIGITS), self.columns)
+                else:
+                    column += 1
+                if column < self.columns:
+                    cell = self._cell(el, ref)
+                    if cell is not None:
+                        cells[column] = cell
+            elif tag == row_tag:
+                if cells and not all(c.is_blank for c in cells.values()):
+                    if len(rows) >= self.max_rows:
+                        raise errors.too_many_rows(self.name, self.max_rows)
+                    rows.append(Row(number, cells))
+                if sheet_data is not None:
+                    sheet_data.clear()  # drop the row just read, and its cells
+        return rows
+
+    def _cell(self, el, ref: str | None) -> Cell | None:
+        kind = el.get("t", "n")
+        v = el.find(self.v_tag)
+        f = el.find(self.f_tag)
+        formula = self._formula(f, ref) if f is not None else None
+        text = v.text if v is not None else None
+        if kind == "s":
+            if text is None:
+                return None
+            strings = self.book.strings()
+            try:
+                return Cell(strings[int(text)], "text", formula)
+            except (ValueError, IndexError):
+                raise errors.not_valid() from None
+        if kind == "inlineStr":
+            node = el.find(self.is_tag)
+            value = "" if node is None else "".join(t.text or "" for t in node.iter(self.t_tag))
+            return Cell(_unescape(value), "text", formula)
+        if kind == "str":
+            if text is None:
+                return Cell(None, "text", formula) if formula else None
+            return Cell(_unescape(text), "text", formula)
+        if kind == "b":
+            if text is None:
+                return Cell(None, "bool", formula) if formula else None
+            return Cell(text.strip() in ("1", "true"), "bool", formula)
+        if kind == "e":
+            return Cell(text or "#N/A", "error", formula)
+        if kind == "d":
+            return Cell(_iso_date(text), "date", formula) if text else (
+                Cell(None, "date", formula) if formula else None)
+        if text is None or not text.strip():
+            return Cell(None, "number", formula) if formula else None
+        try:
+            number = Decimal(text.strip())
+        except InvalidOperation:
+            raise errors.not_valid() from None
+        if not number.is_finite():
+            raise errors.not_valid()
+        style = self.styles[_int(el.get("s"))] if el.get("s") and _int(el.get("s")) < len(
+            self.styles) else ""
+        if style == "date":
+            return Cell(_serial_date(number, self.book.date1904), "date", formula)
+        return Cell(number, "number", formula, percent=style == "percent")
+
+    def _formula(self, f, ref: str | None) -> str:
+        text = (f.text or "").strip()
+        if f.get("t") == "shared":
+            index = f.get("si", "")
+            if text:
+                self.shared_formulas[index] = (text, ref or "A1")
+            elif index in self.shared_formulas:
+                text = _translate(*self.shared_formulas[index], ref)
+        if not text:
+            return "="  # a formula we cannot show; it still counts as one
+        return text if text.startswith("=") else f"={text}"
+
+
+def _translate(text: str, origin: str, ref: str | None) -> str:
+    """A shared formula as it reads in this cell (its references moved along)."""
+    if not ref:
+        return text
+    from openpyxl.formula.translate import Translator, TranslatorError
+
+    try:
+        return Translator(f"={text}", origin=origin).translate_formula(ref)[1:]
+    except (TranslatorError, ValueError, IndexError):
+        return text
+
+
+def _serial_date(number: Decimal, date1904: bool) -> date | datetime:
+    if number < 0 or number > 2958465:  # 31-12-9999
+        raise errors.not_valid()
+    days = int(number)
+    if date1904:
+        start = datetime(1904, 1, 1)
+    elif days < 61:  # Lotus' 29-02-1900 that never was
+        start = datetime(1899, 12, 31)
+    else:
+        start = datetime(1899, 12, 30)
+    seconds = round((number - days) * 86400)
+    moment = start + timedelta(days=days, seconds=seconds)
+    return moment.date() if seconds == 0 else moment
+
+
+def _iso_date(text: str) -> date | datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip().removesuffix("Z"))
+    except ValueError:
+        raise errors.not_valid() from None
+    return moment.date() if moment.time() == datetime.min.time() else moment
+
