@@ -206,3 +206,13 @@ def allowed(user, action: str, obj, cooperative=None) -> bool:
 def ensure(user, action: str, obj, cooperative=None) -> None:
     if not allowed(user, action, obj, cooperative):
         raise PermissionDenied(_("U heeft geen toegang tot deze handeling."))
+
+
+def may_create_cooperative(user) -> bool:
+    """Only the application administrator starts a new cooperative."""
+    return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def ensure_may_create_cooperative(user) -> None:
+    if not may_create_cooperative(user):
+        raise PermissionDenied(_("Alleen de applicatiebeheerder maakt een nieuwe coöperatie."))
