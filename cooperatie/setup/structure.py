@@ -31,6 +31,9 @@ NOUNS = {
 }
 
 
+DEFAULT_WEIGHT = Decimal("1.00")
+
+
 def where(sheet: str, row: int | None = None, column: str | None = None) -> str:
     """'Blad Buurten, rij 4, kolom Gebied', as far as it is known."""
     if row is None:
@@ -85,7 +88,7 @@ class PartnerRow:
     kind: str  # Organisation.Kind value
     valid_from: date
     valid_to: date | None = None
-    voting_weight: Decimal = Decimal("1.00")
+    voting_weight: Decimal = DEFAULT_WEIGHT
     row: int | None = None
 
 
