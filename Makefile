@@ -7,26 +7,32 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test lint messages bench
 
+# The demo needs only what the product runs on; the tests add their tools (pytest, Playwright,
+# ruff, hypothesis) and the production drivers (PostgreSQL, Redis).
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[test,production]"
 	touch $@
 
 demo: $(VENV)/.installed
 	./scripts/demo
 
-test: $(VENV)/.installed tests/e2e/node_modules
+test: $(VENV)/.installed-test tests/e2e/node_modules
 	$(BIN)/pytest
 
 # axe-core for the accessibility checks (the browser tests skip without Chromium)
 tests/e2e/node_modules: tests/e2e/package.json
 	-cd tests/e2e && npm ci --no-audit --no-fund --silent
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
 messages: $(VENV)/.installed

@@ -85,3 +85,13 @@ def test_dutch_even_when_the_browser_asks_for_english(client, db):
     page = client.get(reverse("cooperative_home", args=["tom"]),
                       HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="nl"' in page and "Leden" in page
+
+
+def test_server_error_page_is_the_products_own_dutch_page(rf, db):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))  # rendered without a request context, as Django does
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Er ging iets mis" in html and "Er is niets half opgeslagen" in html
+    assert 'lang="nl"' in html

@@ -3,11 +3,10 @@ Debian's Chromium through Playwright. Skipped where Chromium or Playwright is mi
 installs both."""
 
 import os
+import signal
 import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -40,39 +39,32 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory):
-    """The demo as a user gets it from `make demo`, on its own SQLite file and broker."""
+    """The demo exactly as a user starts it (`make demo` runs scripts/demo: DEBUG off, web
+    server + Celery worker), on its own port, SQLite file and broker."""
     data = tmp_path_factory.mktemp("e2e-data")
     env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND",
-                        "DJANGO_SETTINGS_MODULE", "WORKER_DATABASE_NAME")}
-    env.update(DEBUG="1", DATA_DIR=str(data), PYTHONUNBUFFERED="1")
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
-    subprocess.run([*manage, "load_demo"], cwd=ROOT, env=env, check=True, timeout=300,
-                   stdout=subprocess.DEVNULL)
+           if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "DEBUG",
+                        "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "WORKER_DATABASE_NAME")}
     port = _free_port()
-    log = open(data / "server.log", "w")
-    server = subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cooperatie", "worker", "--pool=solo",
-         "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    env.update(DATA_DIR=str(data), PORT=str(port), PYTHONUNBUFFERED="1")
+    demo = subprocess.Popen([str(ROOT / "scripts" / "demo")], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = []
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/inloggen/", timeout=2)
+        line = demo.stdout.readline()
+        if not line:
+            raise RuntimeError("scripts/demo stopped:\n" + "".join(output))
+        output.append(line)
+        if "draait op http://" in line:
             break
-        except OSError:
-            time.sleep(0.3)
+    base = f"http://127.0.0.1:{port}"
     try:
-        yield {"url": base, "data": data, "env": env}
+        yield {"url": base, "data": data, "env": env, "output": output}
     finally:
-        for process in (server, worker):
-            process.terminate()
-            process.wait(timeout=30)
-        log.close()
+        demo.send_signal(signal.SIGINT)  # as Ctrl+C: the script stops web server and worker
+        demo.wait(timeout=60)
+        demo.stdout.close()
 
 
 @pytest.fixture(scope="session")
