@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "cooperatie",
+    "cooperatie.setup",
     "partners",
     "budgets",
     "reports",

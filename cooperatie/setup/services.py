@@ -594,8 +594,9 @@ class _Applier:
                               exclude=["cooperative", "organisation"]):
                 return
             action = Change.Action.NEW if latest is None else Change.Action.CHANGED
-            fields += ((_("lid vanaf"), "", _text(membership, "valid_from")),
-                       (_("lid tot en met"), "", _text(membership, "valid_to")))
+            fields += tuple((_label(Membership, f), "", _text(membership, f))
+                            for f in ("valid_from", "valid_to", "voting_weight")
+                            if getattr(membership, f) is not None)
         else:
             membership = latest
             old_end = latest.valid_to
