@@ -1,15 +1,16 @@
 """Posting to the shared ledger. Entries are never changed: a correction is a reversal
 (every entry negated) plus a new posting."""
 
+from collections import defaultdict
 from decimal import Decimal
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Sum
-from django.db.models.functions import Round
+from django.db.models.functions import Coalesce, Round
 
-from .models import LedgerEntry, LedgerTransaction
+from .models import LedgerBalance, LedgerEntry, LedgerTransaction, NeighbourhoodBalance
 
-DIMENSIONS = ("organisation", "neighbourhood", "funding_stream", "team")
+DIMENSIONS = ("organisation", "neighbourhood", "funding_stream", "team", "period")
 
 
 def live_posting(source_type: str, source_id: int) -> LedgerTransaction | None:
@@ -31,19 +32,25 @@ def post(*, cooperative, year: int, kind: str, source_type: str, source_id: int,
         cooperative=cooperative, year=year, kind=kind, source_type=source_type,
         source_id=source_id, description=description, reason=reason, posted_by=actor,
     )
-    LedgerEntry.objects.bulk_create(
+    created = LedgerEntry.objects.bulk_create(
         LedgerEntry(transaction=posting, cooperative=cooperative, year=year, **entry)
         for entry in entries
     )
+    _add_to_balances(created)
     return posting
 
 
 @transaction.atomic
-def reverse(*, posting: LedgerTransaction, actor, reason: str) -> LedgerTransaction:
+def reverse(*, posting: LedgerTransaction, actor, reason: str,
+            period=None) -> LedgerTransaction:
+    """Negate every entry of `posting`. With `period`, the reversal is booked in that (open)
+    period instead of the original's: a correction of a closed period."""
     fields = ["kind", "amount", *(f"{d}_id" for d in DIMENSIONS)]
     entries = [
         {**row, "amount": -row["amount"]} for row in posting.entries.values(*fields)
     ]
+    if period is not None:
+        entries = [{**row, "period_id": period.pk} for row in entries]
     reversal = LedgerTransaction.objects.create(
         cooperative_id=posting.cooperative_id, year=posting.year,
         kind=LedgerTransaction.Kind.REVERSAL, source_type=posting.source_type,
@@ -51,11 +58,12 @@ def reverse(*, posting: LedgerTransaction, actor, reason: str) -> LedgerTransact
         description=f"Tegenboeking van #{posting.pk}: {posting.description}"[:300],
         reason=reason, posted_by=actor,
     )
-    LedgerEntry.objects.bulk_create(
+    created = LedgerEntry.objects.bulk_create(
         LedgerEntry(transaction=reversal, cooperative_id=posting.cooperative_id,
                     year=posting.year, **entry)
         for entry in entries
     )
+    _add_to_balances(created)
     return reversal
 
 
@@ -89,3 +97,100 @@ def totals(queryset, *fields: str) -> list[dict]:
     """Exact money totals per group: [{field: value, ..., "total": Decimal}]."""
     rows = queryset.values(*fields).annotate(total=cents_sum()).order_by(*fields)
     return [{**row, "total": from_cents(row["total"])} for row in rows]
+
+
+# --- running balances (budgets.models.LedgerBalance, NeighbourhoodBalance) -------------------
+
+
+def _cents(amount: Decimal) -> int:
+    return int(amount.scaleb(2))
+
+
+def _areas(entries) -> tuple[dict[int, int], dict[int, int]]:
+    from cooperatie.models import Neighbourhood, Team
+
+    hood_ids = {e.neighbourhood_id for e in entries if e.neighbourhood_id}
+    team_ids = {e.team_id for e in entries if e.team_id and not e.neighbourhood_id}
+    hoods = dict(Neighbourhood.objects.filter(pk__in=hood_ids).values_list("pk", "area_id")
+                 ) if hood_ids else {}
+    teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "area_id")
+                 ) if team_ids else {}
+    return hoods, teams
+
+
+def _add_to_balances(entries: list[LedgerEntry]) -> None:
+    """Add the new entries to the running balances (an upsert per key, in this transaction)."""
+    if not entries:
+        return
+    hoods, teams = _areas(entries)
+    totals_by_key: dict[tuple, int] = defaultdict(int)
+    by_hood: dict[tuple, int] = defaultdict(int)
+    for e in entries:
+        area = hoods.get(e.neighbourhood_id) or teams.get(e.team_id) or 0
+        head = (e.cooperative_id, e.year, e.kind, e.period_id or 0)
+        cents = _cents(e.amount)
+        totals_by_key[(*head, e.organisation_id or 0, area, e.funding_stream_id or 0)] += cents
+        if e.neighbourhood_id:
+            by_hood[(*head, e.neighbourhood_id)] += cents
+    _upsert(LedgerBalance, ["cooperative_id", "year", "kind", "period", "organisation", "area",
+                            "funding_stream"], totals_by_key)
+    _upsert(NeighbourhoodBalance, ["cooperative_id", "year", "kind", "period", "neighbourhood"],
+            by_hood)
+
+
+def _upsert(model, key: list[str], rows: dict[tuple, int]) -> None:
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(key + ["cents"])
+    marks = ", ".join(["%s"] * (len(key) + 1))
+    sql = (f"INSERT INTO {table} ({columns}) VALUES ({marks}) "
+           f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET cents = {table}.cents + excluded.cents")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(*k, cents) for k, cents in rows.items()])
+
+
+def _computed_balances(cooperative) -> tuple[list[LedgerBalance], list[NeighbourhoodBalance]]:
+    entries = LedgerEntry.objects.filter(cooperative=cooperative).order_by()
+    area = Coalesce("neighbourhood__area_id", "team__area_id", 0)
+    rows = entries.values("year", "kind", "period_id", "organisation_id", "funding_stream_id",
+                          area_id=area).annotate(total=cents_sum())
+    balances = [LedgerBalance(cooperative=cooperative, year=r["year"], kind=r["kind"],
+                              period=r["period_id"] or 0, organisation=r["organisation_id"] or 0,
+                              area=r["area_id"] or 0, funding_stream=r["funding_stream_id"] or 0,
+                              cents=int(r["total"] or 0)) for r in rows]
+    rows = (entries.filter(neighbourhood__isnull=False)
+            .values("year", "kind", "period_id", "neighbourhood_id").annotate(total=cents_sum()))
+    by_hood = [NeighbourhoodBalance(cooperative=cooperative, year=r["year"], kind=r["kind"],
+                                    period=r["period_id"] or 0,
+                                    neighbourhood=r["neighbourhood_id"],
+                                    cents=int(r["total"] or 0)) for r in rows]
+    return balances, by_hood
+
+
+@transaction.atomic
+def balances_rebuild(cooperative) -> int:
+    """Recompute a cooperative's running balances from its entries (after a bulk load of
+    entries, e.g. the scale data, or to repair). Returns the number of balance rows."""
+    LedgerBalance.objects.filter(cooperative=cooperative).delete()
+    NeighbourhoodBalance.objects.filter(cooperative=cooperative).delete()
+    balances, by_hood = _computed_balances(cooperative)
+    LedgerBalance.objects.bulk_create(balances, batch_size=2000)
+    NeighbourhoodBalance.objects.bulk_create(by_hood, batch_size=2000)
+    return len(balances) + len(by_hood)
+
+
+def balances_differences(cooperative) -> list[str]:
+    """Where the running balances disagree with the entries (empty when they agree)."""
+    balances, by_hood = _computed_balances(cooperative)
+    out = []
+    for model, computed, key in (
+            (LedgerBalance, balances, ("year", "kind", "period", "organisation", "area",
+                                       "funding_stream")),
+            (NeighbourhoodBalance, by_hood, ("year", "kind", "period", "neighbourhood"))):
+        want = {tuple(getattr(b, k) for k in key): b.cents for b in computed if b.cents}
+        have = {tuple(r[:-1]): r[-1] for r in model.objects.filter(cooperative=cooperative)
+                .exclude(cents=0).values_list(*key, "cents")}
+        out += [f"{model.__name__} {k}: {have.get(k)} != {want.get(k)}"
+                for k in sorted(set(want) | set(have), key=str) if want.get(k) != have.get(k)]
+    return out

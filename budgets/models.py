@@ -185,6 +185,7 @@ class LedgerTransaction(AppendOnlyModel):
         BUDGET = "budget", _("ingediende begroting")
         ALLOCATION = "allocation", _("toewijzing lumpsum")
         REVERSAL = "reversal", _("tegenboeking")
+        REALISATION = "realisation", _("ingediende realisatie")
 
     cooperative = models.ForeignKey("cooperatie.Cooperative", models.PROTECT,
                                     related_name="ledger_transactions",
@@ -221,6 +222,8 @@ class LedgerEntry(AppendOnlyModel):
         IN_KIND = "in_kind", _("inbreng in natura (personeel)")
         GRANT = "grant", _("lumpsum")
         ALLOCATION = "allocation", _("toewijzing")
+        REALISATION = "realisation", _("realisatie")
+        IN_KIND_REALISED = "in_kind_realised", _("inzet in natura gerealiseerd (personeel)")
 
     transaction = models.ForeignKey(LedgerTransaction, models.PROTECT, related_name="entries",
                                     verbose_name=_("boeking"))
@@ -239,6 +242,10 @@ class LedgerEntry(AppendOnlyModel):
                                        verbose_name=_("financieringsstroom"))
     team = models.ForeignKey("cooperatie.Team", models.PROTECT, null=True, blank=True,
                              related_name="ledger_entries", verbose_name=_("team"))
+    # The period of the round a realisation is booked in (a correction of a closed period is
+    # booked in the open one); empty for budgets and allocations, which are for the year.
+    period = models.ForeignKey("realisation.Period", models.PROTECT, null=True, blank=True,
+                               related_name="ledger_entries", verbose_name=_("periode"))
     amount = models.DecimalField(_("bedrag"), max_digits=14, decimal_places=2)
 
     class Meta:
@@ -249,6 +256,59 @@ class LedgerEntry(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount}"
+
+
+class LedgerBalance(models.Model):
+    """Running totals of the ledger in whole cents per cooperative, year, kind, period,
+    partner, area and funding stream, kept by `budgets.ledger` in the same transaction as every
+    posting, so that pages need not add up millions of entries. Derived data, never edited by
+    hand: `budgets.ledger.balances_rebuild` recomputes it from the entries. The dimensions are
+    plain ids with 0 for "none" (so that the unique key holds without NULLs)."""
+
+    cooperative = models.ForeignKey("cooperatie.Cooperative", models.CASCADE,
+                                    related_name="ledger_balances")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=LedgerEntry.Kind.choices)
+    period = models.BigIntegerField(default=0)
+    organisation = models.BigIntegerField(default=0)
+    area = models.BigIntegerField(default=0)  # of the entry's neighbourhood, else its team
+    funding_stream = models.BigIntegerField(default=0)
+    cents = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("saldo grootboek")
+        verbose_name_plural = _("saldi grootboek")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "year", "kind", "period", "organisation", "area",
+                        "funding_stream"], name="ledger_balance_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.kind}: {self.cents} ct"
+
+
+class NeighbourhoodBalance(models.Model):
+    """Running totals per neighbourhood (any partner or stream), kept like LedgerBalance."""
+
+    cooperative = models.ForeignKey("cooperatie.Cooperative", models.CASCADE,
+                                    related_name="neighbourhood_balances")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=LedgerEntry.Kind.choices)
+    period = models.BigIntegerField(default=0)
+    neighbourhood = models.BigIntegerField()
+    cents = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("saldo grootboek per buurt")
+        verbose_name_plural = _("saldi grootboek per buurt")
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "year", "kind", "period",
+                                            "neighbourhood"], name="hood_balance_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.kind} {self.neighbourhood}: {self.cents} ct"
 
 
 # --- lump sums and their allocation ---------------------------------------------------------

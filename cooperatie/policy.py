@@ -144,6 +144,14 @@ def _budget_editable(r: Roles, budget) -> bool:
     return budget.organisation_id in r.director_of
 
 
+def _realisation_visible(r: Roles, realisation) -> bool:
+    # As budgets: submitted periods open to every member; drafts to their own organisation,
+    # the board and the cooperative's finance.
+    if realisation.is_submitted:
+        return r.member
+    return r.board or r.finance or r.superuser or realisation.organisation_id in r.organisations
+
+
 RULES: dict[str, Rule] = {
     "cooperative.view": lambda r, coop: r.member,
     "cooperative.configure": lambda r, coop: r.administrator or r.superuser,
@@ -180,6 +188,16 @@ RULES: dict[str, Rule] = {
     "decision.view": lambda r, coop: r.member,
     "indicator.manage": lambda r, coop: r.board,
     "measurement.enter": lambda r, coop: r.board or r.administrator,
+    # Realisation: the board or the cooperative's finance sets it up and opens and closes
+    # periods; a partner's director or finance, or the cooperative's finance, enters it.
+    "realisation.configure": lambda r, coop: r.board or r.finance or r.administrator
+    or r.superuser,
+    "period.manage": lambda r, coop: r.board or r.finance,
+    "realisation.act": lambda r, org: org.pk in r.organisations or r.finance,
+    "realisation.view": _realisation_visible,
+    "realisation.edit": lambda r, real: real.organisation_id in r.organisations or r.finance,
+    "realisation.reopen": lambda r, real: r.board or r.finance,
+    "realisation.overview": lambda r, coop: r.member,
 }
 
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "cooperatie.setup",
     "partners",
     "budgets",
+    "budgets.realisation",
     "reports",
 ]
 
