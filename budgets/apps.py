@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class BudgetsConfig(AppConfig):
     name = "budgets"
     verbose_name = _("Begrotingen")
+
+    def ready(self):
+        # The allocation plan is a subject of the board's proposals (cooperatie/governance/).
+        from .allocation import subject  # noqa: F401

@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from partners.models import Organisation
 
-from .governance import Decision, Proposal, Vote
+from .governance.models import Decision, Proposal, Vote
 from .models import (
     Area,
     BoardSeat,

@@ -19,7 +19,7 @@ class Cooperative(models.Model):
     name = models.CharField(_("naam"), max_length=200)
     municipality = models.CharField(_("gemeente"), max_length=100, blank=True)
 
-    # How the board decides (see cooperatie/governance.py); four-eyes always applies.
+    # How the board decides (see cooperatie/governance/rules.py); four-eyes always applies.
     class Majority(models.TextChoices):
         SIMPLE = "simple", _("gewone meerderheid")
         TWO_THIRDS = "two_thirds", _("twee derde meerderheid")
@@ -325,4 +325,4 @@ def check_period(obj) -> None:
             {"valid_to": _("De einddatum ligt vóór de begindatum.")}
         )
 from .evaluation.models import Indicator, Measurement  # noqa: E402,F401
-from .governance import Decision, Proposal, Vote  # noqa: E402,F401
+from .governance.models import Decision, Proposal, Vote  # noqa: E402,F401

@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from budgets.allocation import views as allocation_views
-
 from . import views
+from .governance import views as governance_views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -23,6 +22,7 @@ urlpatterns = [
     path("c/<slug:code>/evaluatie/", include("cooperatie.evaluation.urls")),
     path("c/<slug:code>/inzet/", include("partners.urls")),
     path("c/<slug:code>/verdeling/", include("budgets.allocation.urls")),
-    path("c/<slug:code>/besluiten/", allocation_views.register, name="decision_register"),
+    path("c/<slug:code>/besluiten/", governance_views.register, name="decision_register"),
+    path("c/<slug:code>/besluiten/", include("cooperatie.governance.urls")),
     path("beheer/", admin.site.urls),
 ]

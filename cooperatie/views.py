@@ -31,7 +31,7 @@ def dashboard_panels(user, cooperative, roles) -> dict:
     """What each role needs to see first; apps add their own panels here."""
     from budgets.selectors import dashboard_budget_panels
 
-    from .governance import Proposal
+    from .governance.models import Proposal
 
     panels = dashboard_budget_panels(user, cooperative, roles)
     if roles.board:

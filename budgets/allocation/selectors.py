@@ -1,12 +1,11 @@
-"""Reads about lump sums, allocation plans and the board's decisions; a constant number of
-queries whatever the number of partners, neighbourhoods or decisions."""
+"""Reads about lump sums and allocation plans; a constant number of queries whatever the
+number of partners or neighbourhoods."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q
 
-from cooperatie.governance import Decision, Proposal, Vote
 from cooperatie.models import Neighbourhood, Population
 
 from .. import ledger
@@ -55,11 +54,6 @@ def plan_in(cooperative, pk) -> AllocationPlan | None:
 def grant_in(cooperative, pk) -> LumpSumGrant | None:
     return (LumpSumGrant.objects.filter(cooperative=cooperative, pk=pk)
             .select_related("cooperative", "funder", "funding_stream").first())
-
-
-def proposal_in(cooperative, pk) -> Proposal | None:
-    return (Proposal.objects.filter(cooperative=cooperative, pk=pk)
-            .select_related("cooperative", "drafted_by", "decision__closed_by").first())
 
 
 def _shares(plan: AllocationPlan) -> list[AllocationKeyShare]:
@@ -175,20 +169,3 @@ def posting_summary(plan: AllocationPlan) -> PostingSummary | None:
             reverses_id=plan.supersedes.posting_id).first()
     return PostingSummary(plan.posting, granted, allocated, granted + allocated, reversal,
                           replaced)
-
-
-def votes_of(proposal: Proposal) -> list[Vote]:
-    return list(proposal.votes.select_related("user").order_by("cast_at", "id"))
-
-
-def register(cooperative) -> list[Decision]:
-    """Every decision of the board, newest first, with its votes and what it was about."""
-    votes = Vote.objects.select_related("user").order_by("cast_at", "id")
-    return list(
-        Decision.objects.filter(cooperative=cooperative)
-        .select_related("proposal__allocation_plan__grant__funder",
-                        "proposal__allocation_plan__supersedes", "closed_by",
-                        "proposal__drafted_by")
-        .prefetch_related(Prefetch("proposal__votes", queryset=votes))
-        .order_by("-year", "-sequence")
-    )

@@ -2,10 +2,10 @@
 
 The flow: a board member records a grant and drafts a plan (a key, a method, a schedule);
 `plan_compute` splits the grant to the cent (the page shows it while it is edited);
-`plan_propose` freezes the lines and tranches and puts the plan to the board; seated board
-members vote (`vote_cast`); `proposal_close` applies the rules (cooperatie/governance.py),
-numbers the decision and, when adopted, posts the allocation to the ledger as one balanced
-transaction, reversing the posting of the plan it supersedes. Adopted plans never change: a
+`plan_propose` freezes the lines and tranches and puts the plan to the board (the board's
+process is cooperatie/governance/; the plan is its subject, see subject.py); when the board
+adopts it, `plan_carry_out` posts the allocation to the ledger as one balanced transaction,
+reversing the posting of the plan it supersedes. Adopted plans never change: a
 change is a new version (`plan_amend`) with its own decision.
 
 Every split goes through `budgets.allocation.apportion`.
@@ -16,17 +16,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from cooperatie import policy
-from cooperatie.governance import Decision, Proposal, Vote, decision_number, tally
+from cooperatie.governance import services as governance
+from cooperatie.governance.models import Decision, Proposal
 from cooperatie.history import create_recorded, save_recorded
-from cooperatie.models import BoardSeat, Cooperative, Membership, Neighbourhood, Population
+from cooperatie.models import Cooperative, Membership, Neighbourhood, Population
 from cooperatie.templatetags.money import euro
 from partners.models import Organisation
 
@@ -603,9 +603,9 @@ def plan_propose(*, plan: AllocationPlan, actor, reason: str = "") -> Proposal:
         "method": locked.get_method_display(), "key": str(locked.key)}
     if locked.supersedes_id:
         description += " " + _("Vervangt versie %(v)s.") % {"v": locked.supersedes.version}
-    proposal = create_recorded(
-        Proposal, cooperative=grant.cooperative, title=title[:300], description=description,
-        drafted_by=locked.drafted_by, actor=actor, reason=reason,
+    proposal = governance.proposal_create(
+        cooperative=grant.cooperative, kind=Proposal.Kind.ALLOCATION, title=title,
+        description=description, drafted_by=locked.drafted_by, actor=actor, reason=reason,
     )
     bulk_create_with_history(
         [AllocationLine(plan=locked, organisation=ln.organisation, neighbourhood=ln.neighbourhood,
@@ -624,82 +624,10 @@ def plan_propose(*, plan: AllocationPlan, actor, reason: str = "") -> Proposal:
     return proposal
 
 
-@transaction.atomic
-def vote_cast(*, proposal: Proposal, actor, choice: str, reason: str = "",
-              conflict_of_interest: bool = False) -> Vote:
-    if not policy.allowed(actor, "proposal.vote", proposal):
-        raise PermissionDenied(_("Alleen zittende bestuursleden van %(coop)s stemmen over "
-                                 "voorstellen.") % {"coop": proposal.cooperative})
-    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if not locked.is_open:
-        raise ValidationError(_("De stemming over “%(title)s” is gesloten; er kan niet meer "
-                                "worden gestemd.") % {"title": locked.title})
-    earlier = locked.votes.filter(user=actor).first()
-    if earlier is not None:
-        raise ValidationError(_("U heeft al gestemd over dit voorstel (%(choice)s, op "
-                                "%(when)s); een stem kan niet worden gewijzigd.") % {
-            "choice": earlier.get_choice_display(),
-            "when": timezone.localtime(earlier.cast_at).strftime("%d-%m-%Y %H:%M")})
-    if choice not in Vote.Choice.values:
-        raise ValidationError({"choice": _("Kies voor, tegen of onthouding.")})
-    reason = (reason or "").strip()
-    try:
-        with transaction.atomic():
-            vote = Vote(proposal=locked, user=actor, choice=choice, reason=reason,
-                        conflict_of_interest=bool(conflict_of_interest))
-            return save_recorded(vote, actor=actor, reason=_("stem uitgebracht"))
-    except IntegrityError:  # a second vote at the same moment
-        raise ValidationError(_("U heeft al gestemd over dit voorstel.")) from None
-
-
-def seated_count(cooperative, day: date | None = None) -> int:
-    day = day or timezone.localdate()
-    return (BoardSeat.objects.filter(policy.active_on(day), cooperative=cooperative)
-            .values("user").distinct().count())
-
-
-@transaction.atomic
-def proposal_close(*, proposal: Proposal, actor, reasons: str = "") -> Decision:
-    """Close the vote: apply the rules, record the numbered decision and carry it out."""
-    if not policy.allowed(actor, "proposal.close", proposal):
-        raise PermissionDenied(_("Alleen zittende bestuursleden sluiten een stemming."))
-    # Lock order everywhere: cooperative (the decision numbers), proposal, plan, grant.
-    cooperative = Cooperative.objects.select_for_update().get(pk=proposal.cooperative_id)
-    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if not locked.is_open:
-        number = Decision.objects.filter(proposal=locked).values_list("number", flat=True)
-        raise ValidationError(_("Over dit voorstel is al besloten (besluit %(number)s).")
-                              % {"number": number.first() or "?"})
-    today = timezone.localdate()
-    result = tally(list(locked.votes.all()), seated=seated_count(cooperative, today),
-                   drafter_id=locked.drafted_by_id, quorum_percent=cooperative.quorum_percent,
-                   majority=cooperative.majority)
-    last = (Decision.objects.filter(cooperative=cooperative, year=today.year)
-            .aggregate(last=Max("sequence"))["last"] or 0)
-    outcome = Decision.Outcome.ADOPTED if result.adopted else Decision.Outcome.REJECTED
-    number = decision_number(today.year, last + 1)
-    history_reason = _("besluit %(number)s: %(outcome)s") % {
-        "number": number, "outcome": Decision.Outcome(outcome).label}
-    decision = create_recorded(
-        Decision, proposal=locked, cooperative=cooperative, year=today.year,
-        sequence=last + 1, number=number, decided_on=today, outcome=outcome,
-        votes_for=result.votes_for, votes_against=result.votes_against,
-        votes_abstain=result.votes_abstain, votes_conflicted=result.votes_conflicted,
-        seated=result.seated, quorum_reached=result.quorum_reached,
-        majority_reached=result.majority_reached, four_eyes_met=result.four_eyes_met,
-        explanation="\n".join(result.explanation), reasons=(reasons or "").strip(),
-        closed_by=actor, actor=actor, reason=history_reason,
-    )
-    locked.status, locked.closed_at = Proposal.Status.CLOSED, timezone.now()
-    save_recorded(locked, actor=actor, reason=history_reason)
-    plan = AllocationPlan.objects.select_for_update().filter(proposal=locked).first()
-    if plan is not None:
-        _carry_out(plan, decision, actor=actor, reason=history_reason)
-    proposal.status = locked.status
-    return decision
-
-
-def _carry_out(plan: AllocationPlan, decision: Decision, *, actor, reason: str) -> None:
+def plan_carry_out(*, plan: AllocationPlan, decision: Decision, actor, reason: str) -> None:
+    """What the board's decision does to the plan (called by governance while closing, with
+    the cooperative, the proposal and the plan locked): rejected, or adopted and posted,
+    superseding and reversing the plan adopted before."""
     if not decision.adopted:
         plan.status = AllocationPlan.Status.REJECTED
         save_recorded(plan, actor=actor, reason=reason)

@@ -13,7 +13,6 @@ urlpatterns = [
     path("verdeling/<int:pk>/voorbeeld/", views.plan_preview, name="plan_preview"),
     path("verdeling/<int:pk>/voorleggen/", views.plan_propose, name="plan_propose"),
     path("verdeling/<int:pk>/wijzigen/", views.plan_amend, name="plan_amend"),
-    path("voorstel/<int:pk>/", views.proposal_detail, name="proposal"),
-    path("voorstel/<int:pk>/stemmen/", views.vote, name="vote"),
-    path("voorstel/<int:pk>/sluiten/", views.close, name="close"),
+    # Proposals moved to the board's own pages (cooperatie/governance/); old links still work.
+    path("voorstel/<int:pk>/", views.proposal_moved),
 ]

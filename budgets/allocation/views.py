@@ -1,21 +1,19 @@
-"""Lump sums, allocation plans, the board's votes and the decision register. Views parse
-input, call one service, render; every object is looked up inside the cooperative the user
-may see (another cooperative's plan or proposal is a 404)."""
+"""Lump sums and allocation plans (the board's vote on them is in cooperatie/governance/).
+Views parse input, call one service, render; every object is looked up inside the
+cooperative the user may see (another cooperative's plan is a 404)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cooperatie import policy
 from cooperatie.errors import error_lines
-from cooperatie.governance import Vote
-from cooperatie.models import BoardSeat, Neighbourhood, Population
+from cooperatie.models import Neighbourhood, Population
 from cooperatie.numbers import parse_decimal
 from cooperatie.selectors import cooperative_for, current_members
 from partners.models import Organisation
@@ -33,14 +31,6 @@ def _plan(request, code, pk) -> tuple:
     if plan is None or not policy.allowed(request.user, "plan.view", plan):
         raise Http404
     return cooperative, plan
-
-
-def _proposal(request, code, pk) -> tuple:
-    cooperative = cooperative_for(request.user, code, "allocation.view")
-    proposal = selectors.proposal_in(cooperative, pk)
-    if proposal is None or not policy.allowed(request.user, "proposal.view", proposal):
-        raise Http404
-    return cooperative, proposal
 
 
 def _plan_url(code, plan) -> str:
@@ -317,91 +307,8 @@ def plan_propose(request, code, pk):
         messages.error(request, " ".join(error_lines(exc)))
         return redirect(_plan_url(code, plan))
     messages.success(request, _("De verdeling ligt nu als voorstel bij het bestuur."))
-    return redirect("allocation:proposal", code=code, pk=proposal.pk)
+    return redirect("governance:proposal", code=code, pk=proposal.pk)
 
 
-# --- the board's vote ------------------------------------------------------------------------
-
-
-def _proposal_context(request, cooperative, proposal) -> dict:
-    plan = AllocationPlan.objects.filter(proposal=proposal).select_related(
-        "grant__cooperative", "grant__funder", "grant__funding_stream", "key", "supersedes",
-        "drafted_by").first()
-    votes = selectors.votes_of(proposal)
-    own = next((v for v in votes if v.user_id == request.user.pk), None)
-    may_vote = proposal.is_open and own is None and policy.allowed(
-        request.user, "proposal.vote", proposal)
-    seat = BoardSeat.objects.filter(policy.active_on(timezone.localdate()),
-                                    cooperative=cooperative, user=request.user
-                                    ).select_related("organisation").first()
-    split = selectors.frozen_split(plan) if plan is not None else None
-    represented = None
-    if seat is not None and seat.organisation_id and split is not None:
-        amount = split.per_organisation.get(seat.organisation_id)
-        if amount is not None:
-            represented = (seat.organisation, amount)
-    comparison = None
-    if plan is not None and plan.supersedes_id and split is not None:
-        comparison = selectors.compare(selectors.frozen_split(plan.supersedes), split)
-    return {
-        "cooperative": cooperative, "proposal": proposal, "plan": plan, "split": split,
-        "comparison": comparison,
-        "votes": votes, "own_vote": own, "may_vote": may_vote, "represented": represented,
-        "may_close": proposal.is_open and policy.allowed(request.user, "proposal.close",
-                                                         proposal),
-        "choices": Vote.Choice.choices, "decision": getattr(proposal, "decision", None),
-        "seated": services.seated_count(cooperative),
-    }
-
-
-@login_required
-def proposal_detail(request, code, pk):
-    cooperative, proposal = _proposal(request, code, pk)
-    return render(request, "allocation/proposal.html",
-                  _proposal_context(request, cooperative, proposal))
-
-
-@login_required
-@require_POST
-def vote(request, code, pk):
-    cooperative, proposal = _proposal(request, code, pk)
-    try:
-        services.vote_cast(proposal=proposal, actor=request.user,
-                           choice=request.POST.get("choice", ""),
-                           reason=request.POST.get("reason", ""),
-                           conflict_of_interest=request.POST.get("conflict") == "1")
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, " ".join(error_lines(exc, Vote)))
-    else:
-        messages.success(request, _("Uw stem is vastgelegd."))
-    return redirect("allocation:proposal", code=code, pk=proposal.pk)
-
-
-@login_required
-@require_POST
-def close(request, code, pk):
-    cooperative, proposal = _proposal(request, code, pk)
-    try:
-        decision = services.proposal_close(proposal=proposal, actor=request.user,
-                                           reasons=request.POST.get("reasons", ""))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, " ".join(error_lines(exc)))
-    else:
-        messages.success(request, _("De stemming is gesloten: besluit %(number)s, %(outcome)s.")
-                         % {"number": decision.number, "outcome": decision.get_outcome_display()})
-    return redirect("allocation:proposal", code=code, pk=proposal.pk)
-
-
-# --- the decision register -------------------------------------------------------------------
-
-
-@login_required
-def register(request, code):
-    cooperative = cooperative_for(request.user, code, "decision.view")
-    return render(request, "allocation/register.html", {
-        "cooperative": cooperative, "decisions": selectors.register(cooperative),
-    })
+def proposal_moved(request, code, pk):
+    return redirect("governance:proposal", code=code, pk=pk, permanent=True)

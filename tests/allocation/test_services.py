@@ -17,7 +17,8 @@ from budgets.models import (
     LumpSumGrant,
     PlanNeighbourhoodWeight,
 )
-from cooperatie.governance import Decision
+from cooperatie.governance import services as governance
+from cooperatie.governance.models import Decision
 
 from .conftest import percentages_key
 
@@ -223,8 +224,8 @@ def test_the_funder_is_on_the_grant_entry_when_it_is_a_member(heerlen):
 
 def test_an_amendment_supersedes_and_reverses(tom_grant, v1, v2, users):
     old_posting = v1.posting
-    svc.vote_cast(proposal=v2.proposal, actor=users["tom-voorzitter"], choice="for")
-    decision = svc.proposal_close(proposal=v2.proposal, actor=users["tom-bestuurslid"])
+    governance.vote_cast(proposal=v2.proposal, actor=users["tom-voorzitter"], choice="for")
+    decision = governance.proposal_close(proposal=v2.proposal, actor=users["tom-bestuurslid"])
     assert decision.adopted  # the drafter (demo vote) and the chair
     v1.refresh_from_db()
     v2.refresh_from_db()
@@ -249,9 +250,9 @@ def test_an_amendment_supersedes_and_reverses(tom_grant, v1, v2, users):
 def test_a_rejected_amendment_leaves_the_adopted_plan_and_ledger_alone(tom_grant, v1, v2,
                                                                        users):
     before = LedgerEntry.objects.count()
-    svc.vote_cast(proposal=v2.proposal, actor=users["tom-voorzitter"], choice="against")
-    svc.vote_cast(proposal=v2.proposal, actor=users["tom-bestuurslid"], choice="against")
-    assert not svc.proposal_close(proposal=v2.proposal, actor=users["tom-voorzitter"]).adopted
+    governance.vote_cast(proposal=v2.proposal, actor=users["tom-voorzitter"], choice="against")
+    governance.vote_cast(proposal=v2.proposal, actor=users["tom-bestuurslid"], choice="against")
+    assert not governance.proposal_close(proposal=v2.proposal, actor=users["tom-voorzitter"]).adopted
     v1.refresh_from_db()
     v2.refresh_from_db()
     assert (v1.status, v2.status) == ("adopted", "rejected")

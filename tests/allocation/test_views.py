@@ -8,12 +8,14 @@ from django.urls import reverse
 
 from budgets.allocation import services as svc
 from budgets.models import AllocationKeyShare, AllocationPlan, LedgerEntry, LumpSumGrant
-from cooperatie.governance import Decision, Vote
+from cooperatie.governance import services as governance
+from cooperatie.governance.models import Decision, Vote
 from tests.conftest import login
 
 
 def url(name, code="tom", **kw):
-    return reverse(f"allocation:{name}", kwargs={"code": code, **kw})
+    app = "governance" if name in ("proposal", "vote", "close") else "allocation"
+    return reverse(f"{app}:{name}", kwargs={"code": code, **kw})
 
 
 def html(response):
@@ -223,8 +225,8 @@ def test_lists_use_a_constant_number_of_queries(client, users, proposed, name,
     get("heerlen")
     for _ in range(3):  # more grants, plans, votes and decisions
         proposal, _plan = proposed()
-        svc.vote_cast(proposal=proposal, actor=users["tom-voorzitter"], choice="for")
-        svc.proposal_close(proposal=proposal, actor=users["tom-voorzitter"])
+        governance.vote_cast(proposal=proposal, actor=users["tom-voorzitter"], choice="for")
+        governance.proposal_close(proposal=proposal, actor=users["tom-voorzitter"])
     get("tom")
 
 
@@ -237,3 +239,9 @@ def test_plan_and_proposal_pages_use_a_constant_number_of_queries(client, heerle
             assert client.get(url("plan", code=code, pk=plan.pk)).status_code == 200
         with django_assert_max_num_queries(20):
             assert client.get(url("proposal", code=code, pk=plan.proposal_id)).status_code == 200
+
+
+def test_old_proposal_links_lead_to_the_boards_page(client, v2):
+    login(client, "tom-voorzitter")
+    response = client.get(f"/c/tom/verdeling/voorstel/{v2.proposal.pk}/")
+    assert response.status_code == 301 and response.url == url("proposal", pk=v2.proposal.pk)

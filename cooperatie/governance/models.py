@@ -1,34 +1,25 @@
-"""The board's decisions: proposals, votes and numbered decisions, and the rules that turn
-votes into a result.
+"""The board's decisions: proposals, votes and numbered decisions (the rules that turn votes
+into a result are in `rules.py`).
 
-Rules (per cooperative: `quorum_percent` and `majority` on Cooperative; four-eyes always):
-
-- Only seated board members vote (checked when the vote is cast), one vote each, for, against
-  or abstain, with an optional reason.
-- A vote with a declared conflict of interest counts for nothing: not for or against, and not
-  towards the quorum either.
-- Quorum: the counted votes (for, against and abstain) are at least `quorum_percent` % of the
-  board members seated on the day the vote closes.
-- Majority of the votes for and against (abstentions are not cast votes): simple: more for
-  than against (a tie is not a majority); two-thirds: at least two thirds for.
-- Four-eyes: at least two distinct approvers (counted votes for), and the one who drafted the
-  proposal is never the only approver.
-
-Adopted only when all three hold; otherwise rejected, and the decision says why.
+Who may do what is in cooperatie/policy.py; the voting rules are in rules.py.
 """
-
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
 class Proposal(models.Model):
+    class Kind(models.TextChoices):
+        # What is decided; each kind's subject plugs in through subjects.py.
+        ALLOCATION = "allocation", _("verdeling van een lumpsum")
+        SETTLEMENT = "settlement", _("vaststelling van een jaar")
+        TARGETS = "targets", _("streefwaarden van de indicatoren")
+        GENERAL = "general", _("algemeen besluit")
+
     class Status(models.TextChoices):
         OPEN = "open", _("open voor stemming")
         CLOSED = "closed", _("gesloten")
@@ -37,6 +28,7 @@ class Proposal(models.Model):
         "cooperatie.Cooperative", models.PROTECT, related_name="proposals",
         verbose_name=_("coöperatie"),
     )
+    kind = models.CharField(_("soort"), max_length=12, choices=Kind.choices)
     title = models.CharField(_("titel"), max_length=300)
     description = models.TextField(_("omschrijving"), blank=True, max_length=4000)
     drafted_by = models.ForeignKey(
@@ -164,81 +156,3 @@ class Decision(models.Model):
 
 def decision_number(year: int, sequence: int) -> str:
     return f"{year}-{sequence:03d}"
-
-
-# --- the rules: votes → result (pure) -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Tally:
-    votes_for: int
-    votes_against: int
-    votes_abstain: int
-    votes_conflicted: int
-    seated: int
-    approvers: frozenset[int]  # user ids of the counted votes for
-    quorum_reached: bool
-    majority_reached: bool
-    four_eyes_met: bool
-    explanation: list[str]
-
-    @property
-    def adopted(self) -> bool:
-        return self.quorum_reached and self.majority_reached and self.four_eyes_met
-
-    @property
-    def counted(self) -> int:
-        return self.votes_for + self.votes_against + self.votes_abstain
-
-
-def tally(votes, *, seated: int, drafter_id: int, quorum_percent: int,
-          majority: str) -> Tally:
-    """Apply the rules in the module docstring to `votes` (objects with user_id, choice and
-    conflict_of_interest); `seated` is the number of board members seated at closing."""
-    counted = [v for v in votes if not v.conflict_of_interest]
-    conflicted = len(votes) - len(counted)
-    n_for = sum(1 for v in counted if v.choice == Vote.Choice.FOR)
-    n_against = sum(1 for v in counted if v.choice == Vote.Choice.AGAINST)
-    n_abstain = sum(1 for v in counted if v.choice == Vote.Choice.ABSTAIN)
-    approvers = frozenset(v.user_id for v in counted if v.choice == Vote.Choice.FOR)
-    lines = []
-
-    quorum = seated > 0 and len(counted) * 100 >= quorum_percent * seated
-    lines.append(gettext(
-        "Quorum %(result)s: %(counted)s van de %(seated)s zittende bestuursleden stemden mee "
-        "(nodig: %(percent)s%%)."
-    ) % {"result": gettext("gehaald") if quorum else gettext("niet gehaald"),
-         "counted": len(counted), "seated": seated, "percent": quorum_percent})
-    if conflicted:
-        lines.append(gettext(
-            "%(n)s stem(men) met een belangenconflict telden niet mee.") % {"n": conflicted})
-
-    from .models import Cooperative
-
-    if majority == Cooperative.Majority.TWO_THIRDS:
-        majority_ok = n_for > 0 and 3 * n_for >= 2 * (n_for + n_against)
-        rule = gettext("twee derde van de stemmen voor en tegen")
-    else:
-        majority_ok = n_for > n_against
-        rule = gettext("meer stemmen voor dan tegen")
-    lines.append(gettext(
-        "Meerderheid %(result)s: %(for)s voor, %(against)s tegen, %(abstain)s onthouding "
-        "(regel: %(rule)s)."
-    ) % {"result": gettext("gehaald") if majority_ok else gettext("niet gehaald"),
-         "for": n_for, "against": n_against, "abstain": n_abstain, "rule": rule})
-
-    others = approvers - {drafter_id}
-    four_eyes = len(approvers) >= 2 and bool(others)
-    if four_eyes:
-        lines.append(gettext(
-            "Vier ogen: %(n)s verschillende bestuursleden stemden voor.") % {"n": len(approvers)})
-    elif approvers == {drafter_id}:
-        lines.append(gettext(
-            "Vier ogen niet voldaan: alleen de opsteller stemde voor; er zijn ten minste twee "
-            "verschillende voorstemmers nodig."))
-    else:
-        lines.append(gettext(
-            "Vier ogen niet voldaan: %(n)s voorstemmer(s); er zijn ten minste twee "
-            "verschillende voorstemmers nodig.") % {"n": len(approvers)})
-    return Tally(n_for, n_against, n_abstain, conflicted, seated, approvers, quorum,
-                 majority_ok, four_eyes, lines)

@@ -10,10 +10,11 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgets.allocation import services as svc
 from budgets.models import AllocationPlan
 from cooperatie import services as coop_services
-from cooperatie.governance import Decision, Vote, tally
+from cooperatie.governance import services as svc
+from cooperatie.governance.models import Decision, Vote
+from cooperatie.governance.rules import tally
 from cooperatie.models import BoardSeat, Cooperative
 
 DRAFTER = "tom-penningmeester"
