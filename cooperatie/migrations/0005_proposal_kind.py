@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     """Proposals get a kind; every proposal so far was about an allocation plan."""
 
     dependencies = [
-        ("cooperatie", "0003_governance"),
+        ("cooperatie", "0004_ended_on"),
     ]
 
     operations = [
