@@ -24,7 +24,7 @@ USERS = ["tom-directeur", "tom-voorzitter", "tom-penningmeester", "tom-financien
 MUST_VISIT = {"dashboard", "cooperative_home", "budget_round", "budget_grid", "budget_template",
               "budget_upload", "pooled", "budget_detail", "budget_history", "staff_matrix",
               "evaluation:scorecard", "allocation:index", "allocation:plan",
-              "allocation:proposal", "decision_register", "exports", "structure"}
+              "governance:proposal", "decision_register", "exports", "structure"}
 # Known GET writes waiting for their fix, by URL name, with who fixes them. Empty it, keep it empty.
 KNOWN = {
     # the exports page reaps dead and expired jobs on every load: moves to the worker's
