@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cooperatie.admin import CooperativeScopedAdmin, ReadOnlyAdmin
+from cooperatie.admin import AppendOnlyAdmin, CooperativeScopedAdmin, ReadOnlyAdmin
 
 from .models import (
     AllocationPlan,
@@ -45,14 +45,14 @@ class BudgetLineAdmin(ReadOnlyAdmin):
 
 
 @admin.register(LedgerTransaction)
-class LedgerTransactionAdmin(ReadOnlyAdmin):
+class LedgerTransactionAdmin(AppendOnlyAdmin):
     list_display = ["pk", "cooperative", "year", "kind", "description", "posted_by", "posted_at"]
     list_filter = ["cooperative", "kind", "year"]
     list_select_related = ["cooperative", "posted_by"]
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ReadOnlyAdmin):
+class LedgerEntryAdmin(AppendOnlyAdmin):
     list_display = ["pk", "transaction_id", "kind", "organisation", "neighbourhood",
                     "funding_stream", "amount"]
     list_filter = ["cooperative", "kind", "year"]

@@ -25,7 +25,10 @@ admin.site.site_title = "Samen begroten"
 
 
 def administered(request) -> list[int]:
-    """Ids of the cooperatives the user administers (cached on the request)."""
+    """Ids of the cooperatives the user administers (cached on the request); none for an
+    anonymous visitor (the admin's sign-in page asks too)."""
+    if not request.user.is_authenticated:
+        return []
     if not hasattr(request, "_administered"):
         request._administered = list(CooperativeRole.objects.filter(
             user=request.user, role=CooperativeRole.Role.ADMINISTRATOR
@@ -103,6 +106,16 @@ class ReadOnlyAdmin(CooperativeScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AppendOnlyAdmin(ReadOnlyAdmin):
+    """For the ledger: its rows never change, so they have no history table. The history page
+    says so, instead of asking django-simple-history for a table that is not there."""
+
+    object_history_template = "admin/append_only_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
 
 
 class GlobalCatalogueAdmin(SimpleHistoryAdmin):

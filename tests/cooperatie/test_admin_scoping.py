@@ -64,3 +64,53 @@ def test_application_administrator_sees_everything(client, heerlen, tom):
     login(client, "beheerder")
     page = client.get(reverse("admin:cooperatie_area_changelist")).content.decode()
     assert "Heerlen-Noord" in page and "Alphen-Noord" in page
+
+
+def test_admin_sign_in_page_answers_anonymous_visitors(client, db):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 200
+    assert 'name="password"' in response.content.decode()
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_signing_in_on_the_admin_page_reaches_the_admin(client, db):
+    response = client.post(reverse("admin:login") + "?next=/beheer/",
+                           {"username": "tom-beheerder", "password": "demo-2026",
+                            "next": "/beheer/"}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/beheer/"
+    assert "Tom in de buurt" in response.content.decode() or "Gebieden" in response.content.decode()
+
+
+def test_every_admin_history_page_answers(client, db):
+    """Also for records without a history table (the append-only ledger, votes, decisions)."""
+    from django.contrib import admin
+
+    login(client, "beheerder")
+    opened = []
+    for model in admin.site._registry:
+        obj = model._default_manager.first()
+        if obj is None:
+            continue
+        opts = model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+        response = client.get(url)
+        assert response.status_code == 200, url
+        opened.append(opts.model_name)
+    assert {"ledgertransaction", "ledgerentry", "area"} <= set(opened)
+
+
+def test_ledger_history_page_says_rows_never_change(client, tom):
+    from django.utils.timezone import localtime
+
+    from budgets.models import LedgerEntry
+
+    login(client, "tom-beheerder")
+    entry = LedgerEntry.objects.filter(cooperative=tom).select_related("transaction").first()
+    page = client.get(reverse("admin:budgets_ledgerentry_history", args=[entry.pk]))
+    assert page.status_code == 200
+    assert "alleen-toevoegen" in page.content.decode()
+    assert localtime(entry.transaction.posted_at).strftime("%d-%m-%Y") in page.content.decode()
+    other = LedgerEntry.objects.exclude(cooperative=tom).first()
+    response = client.get(reverse("admin:budgets_ledgerentry_history", args=[other.pk]))
+    assert response.status_code in (302, 403, 404)
