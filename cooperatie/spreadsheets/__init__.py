@@ -23,17 +23,17 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
 
-from . import errors
+from . import errors, pending
 from .archive import Limits, open_zip
-from .cells import EMPTY, Cell, Row, column_letter, shown
+from .cells import EMPTY, Cell, Row, RowCollector, column_letter, shown
 from .errors import Refused, where
 from .ods import OdsBook, is_ods
 from .text import clean_code, clean_note, read_code, read_note
 from .xlsx import XlsxBook, is_xlsx
 
 __all__ = ["EMPTY", "Cell", "Limits", "Refused", "Row", "Sheet", "Workbook", "clean_code",
-           "clean_note", "column_letter", "header_problems", "open_workbook", "read_code",
-           "read_note", "shown", "where"]
+           "clean_note", "column_letter", "header_problems", "open_workbook", "pending",
+           "read_code", "read_note", "shown", "where"]
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected .xlsx
 _MALFORMED = (zipfile.BadZipFile, zlib.error, ParseError, DefusedXmlException, ValueError,
@@ -44,10 +44,10 @@ class Sheet:
     """`rows`: the rows that hold something within the columns read, in file order, each
     numbered as in the file."""
 
-    def __init__(self, name: str, rows: list[Row], columns: int):
+    def __init__(self, name: str, rows: list[Row], width: int):
         self.name = name
         self.rows = rows
-        self.columns = columns
+        self.width = width  # the widest row read
 
     def __iter__(self):
         return iter(self.rows)
@@ -58,7 +58,7 @@ class Sheet:
             return []
         first = self.rows[0]
         return [clean_code(c.shown()) if not c.formula else c.formula
-                for c in first.cells(min(first.width, self.columns))]
+                for c in first.cells(first.width)]
 
     def body(self) -> list[Row]:
         """The rows below the header (row 1)."""
@@ -78,15 +78,17 @@ class Workbook:
         return name in self.sheet_names
 
     def sheet(self, name: str, *, columns: int | None = None) -> Sheet | None:
-        """The sheet, reading only its first `columns` columns (default: the limit); None when
-        the workbook has no such sheet. Raises Refused for a malformed or oversized sheet."""
+        """The sheet, reading only its first `columns` columns (default: those of its header,
+        row 1); None when the workbook has no such sheet. Raises Refused for a malformed or
+        oversized sheet."""
         if name not in self.sheet_names:
             return None
-        width = min(columns or self.limits.max_columns, self.limits.max_columns)
-        key = (name, width)
+        key = (name, columns)
         if key not in self._sheets:
             with _guard():
-                self._sheets[key] = Sheet(name, self._backend.read_sheet(name, width), width)
+                rows = self._backend.read_sheet(name, columns)
+            width = max((r.width for r in rows), default=0)
+            self._sheets[key] = Sheet(name, rows, width)
         return self._sheets[key]
 
 
@@ -136,35 +138,29 @@ class _CsvBook:
 
     def __init__(self, data: bytes, filename: str, limits: Limits):
         try:
-            text = data.decode("utf-8-sig")
+            self.text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            text = data.decode("cp1252")  # Excel's "CSV (gescheiden door lijstscheidingsteken)"
-        if "\x00" in text:
+            self.text = data.decode("cp1252")  # Excel's "CSV (gescheiden door lijstscheiding…)"
+        if "\x00" in self.text:
             raise errors.not_valid()
-        first = text.split("\n", 1)[0]
-        delimiter = max(";,\t", key=first.count)
+        self.limits = limits
         self.name = (filename.rsplit("/", 1)[-1].rsplit(".", 1)[0] or _("CSV"))[:31]
-        self.rows = []
-        for number, fields in enumerate(csv.reader(io.StringIO(text, newline=""),
-                                                   delimiter=delimiter), start=1):
-            cells = {i: Cell(v, "text") for i, v in enumerate(fields[:limits.max_columns])
-                     if v.strip()}
-            if cells:
-                if len(self.rows) >= limits.max_rows:
-                    raise errors.too_many_rows(self.name, limits.max_rows)
-                self.rows.append(Row(number, cells))
 
     @property
     def sheet_names(self) -> list[str]:
         return [self.name]
 
-    def read_sheet(self, name: str, columns: int) -> list[Row]:
-        rows = []
-        for row in self.rows:
-            cells = {i: c for i, c in row._cells.items() if i < columns}
+    def read_sheet(self, name: str, columns: int | None) -> list[Row]:
+        first = self.text.split("\n", 1)[0]
+        delimiter = max(";,\t", key=first.count)
+        collector = RowCollector(name, columns, self.limits)
+        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=delimiter)
+        for number, fields in enumerate(reader, start=1):
+            cells = {i: Cell(v, "text") for i, v in enumerate(fields[:collector.columns])
+                     if v.strip()}
             if cells:
-                rows.append(Row(row.number, cells))
-        return rows
+                collector.add(number, cells)
+        return collector.rows
 
 
 def header_problems(sheet: Sheet, expected: Sequence[str]) -> list[str]:

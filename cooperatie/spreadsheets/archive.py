@@ -24,6 +24,7 @@ class Limits:
     max_unpacked: int = 100 * MB  # all parts together
     max_ratio: int = 100  # unpacked / packed, for a part of more than 1 MB unpacked
     max_strings: int = 500_000  # distinct texts in a workbook (shared strings)
+    max_cells: int = 1_000_000  # filled cells read from one sheet
     max_small_part: int = 10 * MB  # workbook, styles, relationships, content types
 
     def resolved(self) -> "Limits":
@@ -32,7 +33,8 @@ class Limits:
             max_rows=self.max_rows or settings.UPLOAD_MAX_ROWS,
             max_columns=self.max_columns, max_parts=self.max_parts,
             max_unpacked=self.max_unpacked, max_ratio=self.max_ratio,
-            max_strings=self.max_strings, max_small_part=self.max_small_part)
+            max_strings=self.max_strings, max_cells=self.max_cells,
+            max_small_part=self.max_small_part)
 
 
 def open_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:

@@ -4,6 +4,8 @@ spreadsheet showed it, so that messages can quote what the user typed as they ty
 from datetime import date, datetime
 from decimal import Context, Decimal
 
+from . import errors
+
 # Spreadsheets calculate and show 15 significant digits; a saved 0.30000000000000004 is the
 # 0.3 the user saw.
 _SHOWN = Context(prec=15)
@@ -128,3 +130,32 @@ def column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+class RowCollector:
+    """Gathers a sheet's rows within the limits. `columns` None means: the columns of the
+    header, row 1 (all columns up to the limit when row 1 is empty)."""
+
+    def __init__(self, sheet: str, columns: int | None, limits):
+        self.sheet = sheet
+        self.follow_header = columns is None
+        self.columns = min(columns or limits.max_columns, limits.max_columns)
+        self.limits = limits
+        self.rows: list[Row] = []
+        self.count = 0
+
+    def add(self, number: int, cells: dict[int, Cell]) -> None:
+        if self.follow_header:
+            self.follow_header = False
+            if number == 1 and cells:
+                self.columns = min(self.columns, max(cells) + 1)
+        if any(i >= self.columns for i in cells):
+            cells = {i: c for i, c in cells.items() if i < self.columns}
+        if not cells or all(c.is_blank for c in cells.values()):
+            return
+        if len(self.rows) >= self.limits.max_rows:
+            raise errors.too_many_rows(self.sheet, self.limits.max_rows)
+        self.count += len(cells)
+        if self.count > self.limits.max_cells:
+            raise errors.too_many_cells(self.sheet)
+        self.rows.append(Row(number, cells))

@@ -58,3 +58,8 @@ def too_big(max_bytes: int) -> Refused:
 def too_many_rows(sheet: str, max_rows: int) -> Refused:
     return Refused(_("Het blad %(sheet)s heeft meer dan %(max)s rijen; splits het bestand.") % {
         "sheet": sheet, "max": f"{max_rows:,}".replace(",", ".")})
+
+
+def too_many_cells(sheet: str) -> Refused:
+    return Refused(_("Het blad %(sheet)s heeft meer gevulde cellen dan een upload kan "
+                     "bevatten; splits het bestand.") % {"sheet": sheet})

@@ -10,7 +10,7 @@ from defusedxml.ElementTree import iterparse
 
 from . import errors
 from .archive import Limits
-from .cells import Cell, Row
+from .cells import Cell, Row, RowCollector
 
 MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -49,38 +49,27 @@ class OdsBook:
                 raise errors.has_macros()
         if "content.xml" not in archive.namelist():
             raise errors.not_valid()
-        self._tables: dict[str, list[Row] | errors.Refused] | None = None
+        self._names: list[str] | None = None
 
     @property
     def sheet_names(self) -> list[str]:
-        return list(self.tables())
-
-    def tables(self) -> dict:
-        if self._tables is None:
+        if self._names is None:
             with self.archive.open("content.xml") as stream:
-                self._tables = _read_content(stream, self.limits)
-        return self._tables
+                self._names = _read_content(stream, self.limits)
+        return self._names
 
-    def read_sheet(self, name: str, columns: int) -> list[Row]:
-        rows = self.tables()[name]
-        if isinstance(rows, errors.Refused):
-            raise rows
-        if columns >= self.limits.max_columns:
-            return rows
-        narrowed = []
-        for row in rows:
-            cells = {i: c for i, c in row._cells.items() if i < columns}
-            if cells and not all(c.is_blank for c in cells.values()):
-                narrowed.append(Row(row.number, cells))
-        return narrowed
+    def read_sheet(self, name: str, columns: int | None) -> list[Row]:
+        collector = RowCollector(name, columns, self.limits)
+        with self.archive.open("content.xml") as stream:
+            _read_content(stream, self.limits, collector)
+        return collector.rows
 
 
-def _read_content(stream, limits: Limits) -> dict:
-    columns, max_rows = limits.max_columns, limits.max_rows
-    tables: dict = {}
+def _read_content(stream, limits: Limits, collector: RowCollector | None = None) -> list[str]:
+    """The names of the tables; with a collector, also the rows of its table."""
+    names: list[str] = []
     containers: list = []
-    rows: list[Row] = []
-    name = ""
+    reading = False
     number = 0
     cells: dict[int, Cell] = {}
     column = 0
@@ -90,32 +79,33 @@ def _read_content(stream, limits: Limits) -> dict:
             if tag in CONTAINERS:
                 containers.append(el)
                 if tag == T_TABLE:
-                    name, rows, number = el.get(A_NAME) or f"Blad{len(tables) + 1}", [], 0
-                    tables[name] = rows
+                    names.append(el.get(A_NAME) or f"Blad{len(names) + 1}")
+                    reading = collector is not None and names[-1] == collector.sheet
+                    number = 0
             elif tag == T_ROW:
                 cells, column = {}, 0
             continue
-        if tag == T_CELL or tag == T_COVERED:
+        if reading and (tag == T_CELL or tag == T_COVERED):
             repeat = _count(el.get(A_COLUMNS))
-            if column < columns:
+            if column < collector.columns:
                 cell = _cell(el) if tag == T_CELL else None
                 if cell is not None and not cell.is_blank:
-                    for i in range(column, min(column + repeat, columns)):
+                    for i in range(column, min(column + repeat, collector.columns)):
                         cells[i] = cell
             column += repeat
         elif tag == T_ROW:
             repeat = _count(el.get(A_ROWS))
-            if cells and isinstance(tables[name], list):
-                if len(rows) + repeat > max_rows:
-                    tables[name] = errors.too_many_rows(name, max_rows)
-                else:
-                    rows += [Row(number + i + 1, cells) for i in range(repeat)]
+            if reading and cells:
+                if repeat > limits.max_rows:
+                    raise errors.too_many_rows(collector.sheet, limits.max_rows)
+                for i in range(repeat):
+                    collector.add(number + i + 1, cells)
             number += repeat
             if containers:
                 containers[-1].clear()
         elif tag in CONTAINERS:
             containers.pop()
-    return tables
+    return names
 
 
 def _count(text) -> int:

@@ -14,7 +14,7 @@ from defusedxml.ElementTree import fromstring, iterparse
 
 from . import errors
 from .archive import Limits, read_small
-from .cells import Cell, Row, column_letter
+from .cells import Cell, Row, RowCollector, column_letter
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -35,6 +35,7 @@ _ELAPSED = re.compile(r"^(h+|m+|s+)$", re.IGNORECASE)
 _DATE_LETTERS = re.compile(r"[dmyhs]", re.IGNORECASE)
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _DIGITS = "0123456789"
+FAR = 1 << 30  # a column past every limit
 
 
 def is_xlsx(archive: zipfile.ZipFile) -> bool:
@@ -209,7 +210,7 @@ class XlsxBook:
 
     # --- a sheet -------------------------------------------------------------------------
 
-    def read_sheet(self, name: str, columns: int) -> list[Row]:
+    def read_sheet(self, name: str, columns: int | None) -> list[Row]:
         part = self.sheet_parts[name]
         if part not in self.archive.namelist():
             raise errors.not_valid()
@@ -240,12 +241,10 @@ def _letters_to_index(max_columns: int) -> dict[str, int]:
 class _SheetReader:
     """One pass over a sheet's XML; memory stays at one row's elements."""
 
-    def __init__(self, book: XlsxBook, name: str, columns: int):
+    def __init__(self, book: XlsxBook, name: str, columns: int | None):
         self.book = book
-        self.name = name
-        self.columns = min(columns, book.limits.max_columns)
-        self.max_rows = book.limits.max_rows
-        self.letters = _letters_to_index(self.columns)
+        self.collector = RowCollector(name, columns, book.limits)
+        self.letters = _letters_to_index(self.collector.columns)
         self.styles = book.styles()
         self.shared_formulas: dict[str, tuple[str, str]] = {}
 
@@ -254,7 +253,7 @@ class _SheetReader:
         sheet_data_tag, row_tag, c_tag = f"{{{ns}}}sheetData", f"{{{ns}}}row", f"{{{ns}}}c"
         self.v_tag, self.f_tag, self.is_tag = f"{{{ns}}}v", f"{{{ns}}}f", f"{{{ns}}}is"
         self.t_tag = f"{{{ns}}}t"
-        rows: list[Row] = []
+        collector, letters = self.collector, self.letters
         sheet_data = None
         number = 0
         cells: dict[int, Cell] = {}
@@ -270,22 +269,17 @@ class _SheetReader:
                 continue
             if tag == c_tag:
                 ref = el.get("r")
-                if ref:
-                    column = self.letters.get(ref.rstrip(_DIGITS), self.columns)
-                else:
-                    column += 1
-                if column < self.columns:
+                column = letters.get(ref.rstrip(_DIGITS), FAR) if ref else column + 1
+                if column < collector.columns:
                     cell = self._cell(el, ref)
                     if cell is not None:
                         cells[column] = cell
             elif tag == row_tag:
-                if cells and not all(c.is_blank for c in cells.values()):
-                    if len(rows) >= self.max_rows:
-                        raise errors.too_many_rows(self.name, self.max_rows)
-                    rows.append(Row(number, cells))
+                if cells:
+                    collector.add(number, cells)
                 if sheet_data is not None:
                     sheet_data.clear()  # drop the row just read, and its cells
-        return rows
+        return collector.rows
 
     def _cell(self, el, ref: str | None) -> Cell | None:
         kind = el.get("t", "n")

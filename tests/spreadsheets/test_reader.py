@@ -166,3 +166,14 @@ def test_too_many_rows_is_refused_and_reading_costs_what_the_file_holds(settings
     tracemalloc.stop()
     assert [r.number for r in sheet.rows] == [1]
     assert peak < 5_000_000
+
+
+def test_by_default_only_the_header_columns_are_read():
+    sheet = files.sheet_xml(
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>b</t></is></c></row>'
+        '<row r="2"><c r="A2"><v>1</v></c><c r="C2"><v>3</v></c></row>'
+        '<row r="3"><c r="D3"><v>4</v></c></row>')
+    sheet = ss.open_workbook(files.build({"Blad": sheet})).sheet("Blad")
+    assert sheet.header() == ["a", "b"]
+    assert [(r.number, r.width) for r in sheet.rows] == [(1, 2), (2, 1)]
