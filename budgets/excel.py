@@ -5,17 +5,13 @@ neighbourhood × funding stream. An upload is validated whole: any error and not
 every error names its sheet, row and column.
 """
 
-import io
-import zipfile
 from dataclasses import dataclass, field
 
-import openpyxl
 import xlsxwriter
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.utils.exceptions import InvalidFileException
 
+from cooperatie import spreadsheets as ss
 from cooperatie.models import Neighbourhood
 
 from .amounts import parse_amount
@@ -137,66 +133,47 @@ def _write_info_sheet(workbook, formats, budget_round, organisation) -> None:
 
 
 def where(sheet: str, row: int, column: str) -> str:
-    return _("Blad %(sheet)s, rij %(row)s, kolom %(column)s") % {
-        "sheet": sheet, "row": row, "column": column}
+    return ss.where(sheet, row, column)
 
 
-def read_upload(data: bytes, *, budget) -> Upload:
-    """Parse and validate a filled-in template for `budget`; nothing is written here."""
+def read_upload(data: bytes, *, budget, filename: str = "") -> Upload:
+    """Parse and validate a filled-in template (.xlsx or .ods) for `budget` through the one
+    hardened reader; nothing is written here."""
     upload = Upload()
-    if not data:
-        upload.errors.append(_("Het bestand is leeg."))
-        return upload
-    if len(data) > settings.UPLOAD_MAX_BYTES:
-        upload.errors.append(
-            _("Het bestand is groter dan %(mb)s MB.")
-            % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
-        )
-        return upload
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        upload.errors.append(_("Dit is geen geldig Excel-bestand (.xlsx)."))
-        return upload
-    try:
-        _check_info(workbook, budget, upload)
-        if SHEET not in workbook.sheetnames:
+        book = ss.open_workbook(data, filename=filename)
+        _check_info(book, budget, upload)
+        sheet = book.sheet(SHEET, columns=len(HEADER))
+        if sheet is None:
             upload.errors.append(_("Het blad '%(sheet)s' ontbreekt.") % {"sheet": SHEET})
         else:
-            _read_budget_sheet(workbook[SHEET], budget, upload)
-        _read_staff_sheet(workbook, budget, upload)
-    finally:
-        workbook.close()
+            _read_budget_sheet(sheet, budget, upload)
+        _read_staff_sheet(book, budget, upload)
+    except ss.Refused as exc:
+        upload.rows, upload.staff, upload.errors = [], None, exc.messages
     return upload
 
 
-def _check_info(workbook, budget, upload: Upload) -> None:
+def _check_info(book, budget, upload: Upload) -> None:
     """A template made for another partner or year is refused outright."""
-    if INFO_SHEET not in workbook.sheetnames:
+    sheet = book.sheet(INFO_SHEET, columns=2)
+    if sheet is None:
         return
-    values = {r[0]: r[1] for r in workbook[INFO_SHEET].iter_rows(min_row=2, max_row=5,
-                                                                 values_only=True) if r}
+    values = {row[0].shown(): row[1] for row in sheet.rows if 2 <= row.number <= 5}
     expected = {"Coöperatie": budget.budget_round.cooperative.code,
                 "Jaar": str(budget.budget_round.year), "Partner": budget.organisation.code}
     for label, value in expected.items():
         found = values.get(label)
-        if found is not None and str(found) != value:
+        if found is not None and not found.is_blank and found.shown() != value:
             upload.errors.append(
                 _("Dit sjabloon is gemaakt voor %(label)s '%(found)s', niet voor '%(value)s'.")
-                % {"label": label.lower(), "found": found, "value": value}
+                % {"label": label.lower(), "found": ss.clean_code(found.shown()),
+                   "value": value}
             )
 
 
 def _read_budget_sheet(sheet, budget, upload: Upload) -> None:
-    rows = sheet.iter_rows()
-    header = [c.value for c in next(rows, [])][: len(HEADER)]
-    header = [str(v).strip() if v is not None else "" for v in header]
-    header += [""] * (len(HEADER) - len(header))
-    bad_header = [
-        _("Blad %(sheet)s, rij 1, kolom %(col)s: verwacht '%(expected)s', gevonden '%(found)s'.")
-        % {"sheet": SHEET, "col": chr(65 + i), "expected": exp, "found": got}
-        for i, (exp, got) in enumerate(zip(HEADER, header, strict=True)) if exp != got
-    ]
+    bad_header = ss.header_problems(sheet, HEADER)
     if bad_header:
         upload.errors += bad_header
         return
@@ -205,18 +182,11 @@ def _read_budget_sheet(sheet, budget, upload: Upload) -> None:
              .in_year(budget.budget_round.year)}
     streams = {s.code: s for s in FundingStream.objects.filter(cooperative=cooperative)}
     seen: dict[tuple[str, str], int] = {}
-    for number, cells in enumerate(rows, start=2):
-        if number - 1 > settings.UPLOAD_MAX_ROWS:
-            upload.errors.append(_("Het blad %(sheet)s heeft meer dan %(max)s rijen.")
-                                 % {"sheet": SHEET, "max": settings.UPLOAD_MAX_ROWS})
-            return
-        cells = list(cells)[: len(HEADER)]
-        cells += [None] * (len(HEADER) - len(cells))
-        if all(c is None or c.value is None or str(c.value).strip() == "" for c in cells):
-            continue
-        row = _read_row(number, cells, hoods, streams, seen, upload.errors)
-        if row is not None:
-            upload.rows.append(row)
+    for row in sheet.body():
+        line = _read_row(row.number, row.cells(len(HEADER)), hoods, streams, seen,
+                         upload.errors)
+        if line is not None:
+            upload.rows.append(line)
 
 
 def _cell_error(errors, number, column, message) -> None:
@@ -224,52 +194,53 @@ def _cell_error(errors, number, column, message) -> None:
 
 
 def _read_row(number, cells, hoods, streams, seen, errors) -> LineInput | None:
-    for cell, column in zip(cells, HEADER, strict=True):
-        if cell is not None and cell.data_type == "f":
-            _cell_error(errors, number, column,
-                        _("bevat een formule; vul de waarde zelf in."))
-            return None
-    code, _name, stream_code, raw_amount, note = (c.value if c is not None else None
-                                                  for c in cells)
-    code = str(code).strip() if code is not None else ""
-    stream_code = str(stream_code).strip() if stream_code is not None else ""
+    code_cell, _name, stream_cell, amount_cell, note_cell = cells
     before = len(errors)
-    hood = hoods.get(code)
-    if hood is None:
-        _cell_error(errors, number, "Buurtcode", _("onbekende buurtcode '%(code)s'.")
-                    % {"code": code})
-    stream = streams.get(stream_code)
-    if stream is None:
-        _cell_error(errors, number, "Financieringsstroom",
-                    _("onbekende financieringsstroom '%(code)s'.") % {"code": stream_code})
+    hood = stream = amount = None
+    note = ""
     try:
-        amount = parse_amount(raw_amount)
+        code = ss.read_code(code_cell)
+        hood = hoods.get(code)
+        if hood is None:
+            _cell_error(errors, number, "Buurtcode", _("onbekende buurtcode '%(code)s'.")
+                        % {"code": code})
+    except ValueError as exc:
+        _cell_error(errors, number, "Buurtcode", str(exc))
+    try:
+        stream_code = ss.read_code(stream_cell)
+        stream = streams.get(stream_code)
+        if stream is None:
+            _cell_error(errors, number, "Financieringsstroom",
+                        _("onbekende financieringsstroom '%(code)s'.") % {"code": stream_code})
+    except ValueError as exc:
+        _cell_error(errors, number, "Financieringsstroom", str(exc))
+    try:
+        amount = parse_amount(amount_cell)
     except ValueError as exc:
         _cell_error(errors, number, "Bedrag", str(exc))
-        amount = None
-    note = "" if note is None else str(note).strip()
-    if len(note) > NOTE_MAX:
-        _cell_error(errors, number, "Toelichting",
-                    _("de toelichting is langer dan %(max)s tekens.") % {"max": NOTE_MAX})
+    try:
+        note = ss.read_note(note_cell, max_length=NOTE_MAX)
+    except ValueError as exc:
+        _cell_error(errors, number, "Toelichting", str(exc))
     if hood is not None and stream is not None:
-        first = seen.setdefault((code, stream_code), number)
+        first = seen.setdefault((hood.code, stream.code), number)
         if first != number:
             _cell_error(errors, number, "Buurtcode",
                         _("buurt %(code)s met stroom %(stream)s staat ook al op rij %(first)s.")
-                        % {"code": code, "stream": stream_code, "first": first})
+                        % {"code": hood.code, "stream": stream.code, "first": first})
     if len(errors) > before:
         return None
-    return LineInput(hood, stream, amount, note)
+    return LineInput(hood, stream, amount, note, formula=amount_cell.formula or "")
 
 
-def _read_staff_sheet(workbook, budget, upload: Upload) -> None:
+def _read_staff_sheet(book, budget, upload: Upload) -> None:
     try:
-        from partners.excel import INZET_SHEET, read_inzet_sheet
+        from partners.excel import COLUMNS, INZET_SHEET, read_inzet_sheet
     except ImportError:
         return
-    if INZET_SHEET not in workbook.sheetnames:
+    sheet = book.sheet(INZET_SHEET, columns=len(COLUMNS))
+    if sheet is None:
         return
-    rows = list(workbook[INZET_SHEET].iter_rows(values_only=True))
-    upload.staff, errors = read_inzet_sheet(rows, budget_round=budget.budget_round,
+    upload.staff, errors = read_inzet_sheet(sheet, budget_round=budget.budget_round,
                                             organisation=budget.organisation)
     upload.errors += errors

@@ -64,6 +64,7 @@ class LineInput:
     funding_stream: FundingStream
     amount: Decimal | None
     note: str = ""
+    formula: str = ""  # the spreadsheet formula the amount is the saved result of
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class LineChange:
     new_amount: Decimal | None
     old_note: str
     new_note: str
+    formula: str = ""
 
 
 class StaleBudget(ValidationError):
@@ -154,7 +156,7 @@ def budget_changes(budget: PartnerBudget, rows: list[LineInput]) -> list[LineCha
         new_note = row.note if row.amount is not None else ""
         if (old_amount, old_note) != (row.amount, new_note):
             changes.append(LineChange(row.neighbourhood, row.funding_stream, old_amount,
-                                      row.amount, old_note, new_note))
+                                      row.amount, old_note, new_note, row.formula))
     return changes
 
 
@@ -310,6 +312,21 @@ def budget_import(*, budget: PartnerBudget, upload, expected_version: int, actor
         from partners.services import staff_upload_apply
 
         staff_upload_apply(upload.staff, budget=budget, actor=actor, reason=reason)
+    return changes
+
+
+def budget_import_dry_run(*, budget: PartnerBudget, upload, expected_version: int, actor,
+                          reason: str, submit: bool = False) -> list[LineChange]:
+    """Everything `budget_import` (and, with `submit`, `budget_submit`) would do, then rolled
+    back: a dry run fails exactly when the real run would, with the same errors."""
+    trial = (PartnerBudget.objects.get(pk=budget.pk) if budget.pk else
+             PartnerBudget(budget_round=budget.budget_round, organisation=budget.organisation))
+    with transaction.atomic():
+        changes = budget_import(budget=trial, upload=upload, expected_version=expected_version,
+                                actor=actor, reason=reason)
+        if submit:
+            budget_submit(budget=trial, actor=actor, reason=reason)
+        transaction.set_rollback(True)
     return changes
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sjabloon.xlsx", views.budget_template, name="budget_template"),
     path("uploaden/", views.budget_upload, name="budget_upload"),
     path("uploaden/bevestigen/", views.budget_upload_confirm, name="budget_upload_confirm"),
+    path("uploaden/annuleren/", views.budget_upload_cancel, name="budget_upload_cancel"),
     path("indienen/", views.budget_submit, name="budget_submit"),
     path("gebundeld/", views.pooled, name="pooled"),
     path("partner/<slug:org>/", views.budget_detail, name="budget_detail"),

@@ -1,9 +1,7 @@
 """Budget pages: parse input, check permission (through services and the policy), render."""
 
 import io
-import secrets
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cooperatie import policy
+from cooperatie import spreadsheets as ss
 from cooperatie.errors import error_lines
 from cooperatie.models import Area
 from cooperatie.selectors import cooperative_for
@@ -249,12 +248,6 @@ def budget_template(request, code):
     return FileResponse(output, as_attachment=True, filename=name)
 
 
-def _upload_dir() -> Path:
-    folder = settings.DATA_DIR / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 @login_required
 def budget_upload(request, code):
     cooperative, budget = _own_budget(request, code)
@@ -265,36 +258,50 @@ def budget_upload(request, code):
             return redirect(f"{_url('budget_grid', code)}?jaar={budget.budget_round.year}")
         file = request.FILES.get("file")
         data = file.read(settings.UPLOAD_MAX_BYTES + 1) if file else b""
-        upload = excel.read_upload(data, budget=budget)
-        if upload.errors:
-            context["errors"] = upload.errors
+        upload = excel.read_upload(data, budget=budget, filename=file.name if file else "")
+        try:
+            if upload.errors:
+                raise ValidationError(upload.errors)
+            changes = services.budget_changes(budget, upload.rows)
+            staff_changes = services.staff_upload_preview(upload)
+            # The preview shows only what the real import would accept.
+            services.budget_import_dry_run(budget=budget, upload=upload,
+                                           expected_version=budget.version,
+                                           actor=request.user, reason=_("proefrun"))
+        except ValidationError as exc:
+            context["errors"] = error_lines(exc)
             return render(request, "budgets/upload.html", context, status=400)
-        token = secrets.token_urlsafe(16)
-        (_upload_dir() / f"{token}.xlsx").write_bytes(data)
-        request.session["budget_upload"] = {"token": token, "budget": budget.pk,
-                                            "version": budget.version}
-        context.update(changes=services.budget_changes(budget, upload.rows),
-                       staff_changes=services.staff_upload_preview(upload), token=token)
+        token = ss.pending.stash(data)
+        request.session["budget_upload"] = {
+            "token": token, "budget": budget.pk, "version": budget.version,
+            "round": budget.budget_round_id, "organisation": budget.organisation_id,
+            "name": file.name if file else ""}
+        context.update(changes=changes, staff_changes=staff_changes, token=token)
         return render(request, "budgets/upload_preview.html", context)
     return render(request, "budgets/upload.html", context)
+
+
+def _pending_upload(request, budget) -> dict | None:
+    """The upload this user previewed for this budget (the token in the form must match)."""
+    pending = request.session.get("budget_upload") or {}
+    mine = (budget.pk, budget.budget_round_id, budget.organisation_id)
+    if (pending.get("budget"), pending.get("round"), pending.get("organisation")) != mine or \
+            pending.get("token") != request.POST.get("token"):
+        return None
+    return pending
 
 
 @login_required
 @require_POST
 def budget_upload_confirm(request, code):
     cooperative, budget = _own_budget(request, code)
-    pending = request.session.get("budget_upload") or {}
     back = f"{_url('budget_grid', code)}?jaar={budget.budget_round.year}"
-    if pending.get("budget") != budget.pk or pending.get("token") != request.POST.get("token"):
+    pending = _pending_upload(request, budget)
+    data = ss.pending.fetch(pending["token"]) if pending else None
+    if data is None:
         messages.error(request, _("Deze upload is verlopen; upload het bestand opnieuw."))
         return redirect(back)
-    path = _upload_dir() / f"{pending['token']}.xlsx"
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        messages.error(request, _("Deze upload is verlopen; upload het bestand opnieuw."))
-        return redirect(back)
-    upload = excel.read_upload(data, budget=budget)
+    upload = excel.read_upload(data, budget=budget, filename=pending.get("name", ""))
     try:
         if upload.errors:
             raise ValidationError(upload.errors)
@@ -309,9 +316,21 @@ def budget_upload_confirm(request, code):
     except ValidationError as exc:
         messages.error(request, " ".join(error_lines(exc)))
     finally:
-        path.unlink(missing_ok=True)
+        ss.pending.discard(pending["token"])
         request.session.pop("budget_upload", None)
     return redirect(back)
+
+
+@login_required
+@require_POST
+def budget_upload_cancel(request, code):
+    cooperative, budget = _own_budget(request, code)
+    pending = _pending_upload(request, budget)
+    if pending:
+        ss.pending.discard(pending["token"])
+        request.session.pop("budget_upload", None)
+        messages.info(request, _("De upload is geannuleerd; er is niets gewijzigd."))
+    return redirect(f"{_url('budget_grid', code)}?jaar={budget.budget_round.year}")
 
 
 # --- what everyone sees ---------------------------------------------------------------------

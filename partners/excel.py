@@ -10,10 +10,10 @@ of the template; `partners.services.staff_upload_apply` applies what was read.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from budgets.amounts import parse_amount
+from cooperatie import spreadsheets as ss
 from cooperatie.models import Expertise, Team
 from cooperatie.templatetags.money import amount as format_amount
 
@@ -191,46 +191,25 @@ def _write_lists_sheet(workbook, header, budget_round, teams, expertises) -> Non
 @dataclass
 class _Row:
     number: int
-    values: list
+    cells: list  # cooperatie.spreadsheets.Cell, one per column of COLUMNS
 
 
 def where(row: int, column: str) -> str:
-    return _("Blad %(sheet)s, rij %(row)s, kolom %(column)s") % {
-        "sheet": INZET_SHEET, "row": row, "column": column}
+    return ss.where(INZET_SHEET, row, column)
 
 
-def _is_empty(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _is_formula(value) -> bool:
-    return isinstance(value, str) and value.startswith("=")
-
-
-def read_inzet_sheet(rows: list[tuple], *, budget_round, organisation
-                     ) -> tuple[InzetChanges, list[str]]:
-    """Validate the sheet's cell values (openpyxl `iter_rows(values_only=True)`, header
-    first). Returns the commitments it asks for and Dutch errors naming sheet, row and column.
+def read_inzet_sheet(sheet, *, budget_round, organisation) -> tuple[InzetChanges, list[str]]:
+    """Validate the sheet (a `cooperatie.spreadsheets.Sheet` read with the columns of COLUMNS).
+    Returns the commitments it asks for and Dutch errors naming sheet, row and column.
     Nothing is written here; with any error, apply nothing."""
     changes = InzetChanges(budget_round=budget_round, organisation=organisation)
-    errors: list[str] = []
-    rows = list(rows)
-    if not rows:
+    if not sheet.rows or sheet.rows[0].number != 1:
         return changes, [_("Blad %(sheet)s: de kopregel ontbreekt.") % {"sheet": INZET_SHEET}]
-    header = [("" if v is None else str(v).strip()) for v in rows[0]]
-    header += [""] * (len(COLUMNS) - len(header))
-    for i, expected in enumerate(HEADER):
-        if header[i].casefold() != expected.casefold():
-            errors.append(_("Blad %(sheet)s, rij 1, kolom %(col)s: verwacht '%(expected)s', "
-                            "gevonden '%(found)s'.") % {
-                "sheet": INZET_SHEET, "col": chr(65 + i), "expected": expected,
-                "found": header[i]})
+    errors = ss.header_problems(sheet, HEADER)
     if errors:
         return changes, errors
-    with_period = [h.casefold() for h in header[6:8]] == [h.casefold() for h in PERIOD_HEADER]
-    if len(rows) - 1 > settings.UPLOAD_MAX_ROWS:
-        return changes, [_("Het blad %(sheet)s heeft meer dan %(max)s rijen.") % {
-            "sheet": INZET_SHEET, "max": settings.UPLOAD_MAX_ROWS}]
+    with_period = [h.casefold() for h in sheet.header()[6:8]] == [
+        h.casefold() for h in PERIOD_HEADER]
 
     teams = {t.code.casefold(): t for t in Team.objects.filter(
         cooperative_id=budget_round.cooperative_id).in_year(budget_round.year)}
@@ -239,12 +218,11 @@ def read_inzet_sheet(rows: list[tuple], *, budget_round, organisation
     for e in Expertise.objects.all():
         expertises[e.name.casefold()] = e
         expertises[e.code.casefold()] = e
-    for number, values in enumerate(rows[1:], start=2):
-        values = list(values)[: len(COLUMNS)]
-        values += [None] * (len(COLUMNS) - len(values))
+    for row in sheet.body():
+        cells = row.cells(len(COLUMNS))
         if not with_period:
-            values[6] = values[7] = None
-        item = _read_row(_Row(number, values), budget_round, teams, team_names, expertises,
+            cells[6] = cells[7] = ss.EMPTY
+        item = _read_row(_Row(row.number, cells), budget_round, teams, team_names, expertises,
                          errors)
         if item is not None:
             changes.append(item)
@@ -253,44 +231,48 @@ def read_inzet_sheet(rows: list[tuple], *, budget_round, organisation
 
 
 def _read_row(row: _Row, budget_round, teams, team_names, expertises, errors):
-    code, team_name, expertise_raw, fte_raw, cost_raw, note, start_raw, end_raw = row.values
-    if _is_formula(team_name):  # our own helper formula, or anything: the code decides
-        team_name = None
-    if all(_is_empty(v) for v in (fte_raw, cost_raw, note, start_raw, end_raw)):
+    code, team_name, expertise_raw, fte_raw, cost_raw, note, start_raw, end_raw = row.cells
+    if all(c.is_blank for c in (fte_raw, cost_raw, note, start_raw, end_raw)):
         return None  # an empty line, or only a team and expertise chosen: no commitment
     before = len(errors)
 
     def error(column: str, message: str) -> None:
         errors.append(f"{where(row.number, column)}: {message}")
 
-    for column, value in zip(COLUMNS, row.values, strict=True):
-        # values_only cannot tell a formula from text that starts with "=": the note is free
-        # text; in the other columns a value starting with "=" is a formula.
-        if column not in ("Team", "Toelichting") and _is_formula(value):
-            error(column, _("bevat een formule; vul de waarde zelf in."))
-    if len(errors) > before:
-        return None
+    def text(column: str, cell) -> str | None:
+        """The cell's code; None after an error about it."""
+        try:
+            return ss.read_code(cell)
+        except ValueError as exc:
+            error(column, str(exc))
+            return None
+
     team = None
-    if not _is_empty(code):
-        team = teams.get(str(code).strip().casefold())
+    code = text("Teamcode", code)
+    # The Team column holds our own helper formula (the name of the chosen code), or a name
+    # typed instead of a code; a formula there is never read.
+    team_name = "" if team_name.formula else text("Team", team_name)
+    if code:
+        team = teams.get(code.casefold())
         if team is None:
             error("Teamcode", _("onbekende teamcode '%(code)s' in deze coöperatie (zie het "
                                 "blad %(lists)s).") % {"code": code, "lists": LISTS_SHEET})
-    elif not _is_empty(team_name):
-        team = team_names.get(str(team_name).strip().casefold())
+    elif team_name:
+        team = team_names.get(team_name.casefold())
         if team is None:
             error("Team", _("onbekend team '%(name)s'; vul de teamcode in.") % {
                 "name": team_name})
-    else:
+    elif code is not None and team_name is not None:
         error("Teamcode", _("vul de teamcode in."))
     expertise = None
-    if _is_empty(expertise_raw):
-        error("Expertise", _("vul de expertise in."))
-    else:
-        expertise = expertises.get(str(expertise_raw).strip().casefold())
+    expertise_code = text("Expertise", expertise_raw)
+    if expertise_code:
+        expertise = expertises.get(expertise_code.casefold())
         if expertise is None:
             error("Expertise", _("onbekende expertise '%(code)s' (zie het blad %(lists)s).") % {
-                "code": expertise_raw, "lists": LISTS_SHEET})
+                "code": expertise_code, "lists": LISTS_SHEET})
+    elif expertise_code is not None:
+        error("Expertise", _("vul de expertise in."))
     fte = cost = None
     try:
         fte = parse_fte(fte_raw)
@@ -304,10 +286,10 @@ def _read_row(row: _Row, budget_round, teams, team_names, expertises, errors):
             error("Kosten per FTE", _("vul de kosten per fte per jaar in."))
     except ValueError as exc:
         error("Kosten per FTE", str(exc))
-    note = "" if _is_empty(note) else str(note).strip()
-    if len(note) > NOTE_MAX:
-        error("Toelichting", _("de toelichting is langer dan %(max)s tekens.") % {
-            "max": NOTE_MAX})
+    try:
+        note = ss.read_note(note, max_length=NOTE_MAX)
+    except ValueError as exc:
+        error("Toelichting", str(exc))
     start, end = _read_period(row, budget_round.year, error)
     if len(errors) > before:
         return None
@@ -317,8 +299,8 @@ def _read_row(row: _Row, budget_round, teams, team_names, expertises, errors):
 
 def _read_period(row: _Row, year: int, error):
     days = {}
-    for column, raw, default in (("Vanaf", row.values[6], date(year, 1, 1)),
-                                 ("Tot en met", row.values[7], date(year, 12, 31))):
+    for column, raw, default in (("Vanaf", row.cells[6], date(year, 1, 1)),
+                                 ("Tot en met", row.cells[7], date(year, 12, 31))):
         try:
             day = parse_day(raw)
         except ValueError as exc:
@@ -362,8 +344,9 @@ def _describe(c, *, year: int) -> str:
     period = (_("het hele jaar") if (c.period_start, c.period_end) ==
               (date(year, 1, 1), date(year, 12, 31))
               else f"{c.period_start:%d-%m-%Y} t/m {c.period_end:%d-%m-%Y}")
-    return _("%(fte)s fte %(expertise)s voor %(team)s (%(period)s) à € %(cost)s per fte") % {
-        "fte": format_amount(c.fte), "expertise": c.expertise.name, "team": c.team.code,
+    return _("%(fte)s fte %(expertise)s voor %(team)s, %(period)s, à € %(cost)s per fte") % {
+        "fte": format_amount(c.fte), "expertise": c.expertise.name,
+        "team": f"{c.team.name} ({c.team.code})",
         "period": period, "cost": format_amount(c.annual_cost)}
 
 

@@ -153,7 +153,7 @@ class RowCollector:
             cells = {i: c for i, c in cells.items() if i < self.columns}
         if not cells or all(c.is_blank for c in cells.values()):
             return
-        if len(self.rows) >= self.limits.max_rows:
+        if len(self.rows) > self.limits.max_rows:  # the header, then at most max_rows
             raise errors.too_many_rows(self.sheet, self.limits.max_rows)
         self.count += len(cells)
         if self.count > self.limits.max_cells:

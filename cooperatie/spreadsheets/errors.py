@@ -51,8 +51,9 @@ def empty_file() -> Refused:
 
 
 def too_big(max_bytes: int) -> Refused:
-    return Refused(_("Het bestand is groter dan %(mb)s MB.") % {
-        "mb": max(max_bytes // (1024 * 1024), 1)})
+    if max_bytes < 1024 * 1024:
+        return Refused(_("Het bestand is groter dan %(kb)s kB.") % {"kb": max_bytes // 1024})
+    return Refused(_("Het bestand is groter dan %(mb)s MB.") % {"mb": max_bytes // (1024 * 1024)})
 
 
 def too_many_rows(sheet: str, max_rows: int) -> Refused:

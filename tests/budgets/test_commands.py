@@ -68,3 +68,42 @@ def test_command_exits_1_with_errors_on_stderr(tmp_path):
     )
     assert result.returncode == 1
     assert "Onbekende coöperatie" in result.stderr  # a fresh database has no cooperatives
+
+
+def test_a_dry_run_fails_exactly_when_the_real_run_does(db, tmp_path, hoods, streams, capsys):
+    """Issue 12 item 11: on a submitted budget the dry run refused as the real run does, with
+    the same message, and neither prints a preview as if it had worked."""
+    path = tmp_path / "sjabloon.xlsx"
+    call_command("budget_template", *ARGS, "--output", str(path))
+    filled = tmp_path / "ingevuld.xlsx"
+    filled.write_bytes(fill(path.read_bytes(), {(hoods[0].code, streams[0].code): 1500}))
+    call_command("import_budget", *ARGS, "--submit", str(filled))
+    capsys.readouterr()
+    again = tmp_path / "nog-eens.xlsx"
+    again.write_bytes(fill(path.read_bytes(), {(hoods[0].code, streams[0].code): 2500}))
+    messages = []
+    for extra in (["--dry-run"], [], ["--dry-run", "--submit"]):
+        with pytest.raises(CommandError) as info:
+            call_command("import_budget", *ARGS, *extra, str(again))
+        messages.append(str(info.value))
+        assert capsys.readouterr().out == ""
+    assert len(set(messages)) == 1
+    assert "ingediend en kan niet meer worden gewijzigd" in messages[0]
+    budget = PartnerBudget.objects.get(organisation__code="tom-welzijn", budget_round__year=2026)
+    assert budget.lines.get().amount == Decimal("1500.00")
+
+
+def test_a_dry_run_with_submit_checks_the_submission_too(db, tmp_path, hoods, streams, capsys):
+    path = tmp_path / "sjabloon.xlsx"
+    call_command("budget_template", *ARGS, "--output", str(path))
+    filled = tmp_path / "ingevuld.xlsx"
+    filled.write_bytes(fill(path.read_bytes(), {(hoods[0].code, streams[0].code): "=12*4500"}))
+    from tests.budgets.xlsx import saved_results
+
+    filled.write_bytes(saved_results(filled.read_bytes(), "xl/worksheets/sheet1.xml",
+                                     {"D2": 54000}))
+    call_command("import_budget", *ARGS, "--dry-run", "--submit", str(filled))
+    out = capsys.readouterr().out
+    assert "€\xa054.000,00\t(=12*4500)" in out and "Proefrun" in out
+    assert not PartnerBudget.objects.filter(organisation__code="tom-welzijn",
+                                            budget_round__year=2026).exists()

@@ -6,7 +6,7 @@ import pytest
 
 from budgets import excel, services
 from budgets.models import BudgetLine
-from tests.budgets.xlsx import fill, template_bytes
+from tests.budgets.xlsx import fill, saved_results, template_bytes
 
 
 def test_template_is_pleasant_in_excel(draft, hoods, streams):
@@ -75,9 +75,68 @@ def test_every_bad_cell_is_listed_with_row_and_column(draft, hoods, streams):
     assert len(errors) == 6
 
 
-def test_formulas_are_refused(draft, hoods, streams):
+def test_a_formula_counts_with_the_result_its_spreadsheet_saved(draft, hoods, streams):
+    data = fill(template_bytes(draft), {(hoods[0].code, streams[0].code): "=12*4500"})
+    data = saved_results(data, "xl/worksheets/sheet1.xml", {"D2": 54000})
+    upload = excel.read_upload(data, budget=draft)
+    assert upload.errors == []
+    (change,) = services.budget_changes(draft, upload.rows)
+    assert (change.new_amount, change.formula) == (Decimal("54000.00"), "=12*4500")
+
+
+def test_a_formula_without_a_saved_result_is_refused_saying_so(draft, hoods, streams):
     data = fill(template_bytes(draft), {(hoods[0].code, streams[0].code): "=1000*2"})
-    assert any("rij 2, kolom Bedrag: bevat een formule" in e for e in errors_for(draft, data))
+    assert errors_for(draft, data) == [
+        "Blad Begroting, rij 2, kolom Bedrag: '=1000*2' is een formule die zonder uitkomst is "
+        "opgeslagen (wij rekenen formules niet zelf uit). Open het bestand in Excel of "
+        "LibreOffice en sla het opnieuw op, of vul de waarde zelf in."]
+
+
+def test_formulas_in_code_and_note_columns_are_refused_never_calculated(draft, hoods, streams):
+    def edit(wb):
+        wb[excel.SHEET]["C2"] = '="WMO"'
+        wb[excel.SHEET]["E3"] = '=A3&" extra"'
+
+    data = saved_results(fill(template_bytes(draft), {}, edit=edit), "xl/worksheets/sheet1.xml",
+                         {"C2": "WMO", "E3": "x"})
+    assert errors_for(draft, data) == [
+        "Blad Begroting, rij 2, kolom Financieringsstroom: bevat een formule (=\"WMO\"); typ de "
+        "tekst zelf in.",
+        "Blad Begroting, rij 3, kolom Toelichting: bevat een formule (=A3&\" extra\"); typ de "
+        "tekst zelf in."]
+
+
+@pytest.mark.parametrize(("typed", "amount"), [
+    ("€ 1.250,-", Decimal("1250.00")), ("1.250,--", Decimal("1250.00")),
+    ("€1.250,50", Decimal("1250.50")), ("EUR 99", Decimal("99.00")),
+])
+def test_dutch_ways_of_writing_amounts(draft, hoods, streams, typed, amount):
+    data = fill(template_bytes(draft), {(hoods[0].code, streams[0].code): typed})
+    upload = excel.read_upload(data, budget=draft)
+    assert upload.errors == []
+    assert upload.rows[0].amount == amount
+
+
+def test_values_are_quoted_as_the_user_typed_them(draft, hoods, streams):
+    data = fill(template_bytes(draft), {(hoods[0].code, streams[0].code): 12.345,
+                                        (hoods[0].code, streams[1].code): 0.045},
+                edit=lambda wb: setattr(wb[excel.SHEET]["D3"], "number_format", "0.0%"))
+    assert errors_for(draft, data) == [
+        "Blad Begroting, rij 2, kolom Bedrag: Een bedrag heeft hoogstens 2 decimalen (12,345).",
+        "Blad Begroting, rij 3, kolom Bedrag: '4,5%' is een percentage, geen bedrag."]
+
+
+def test_invisible_characters_in_codes_and_notes(draft, hoods, streams):
+    h, s = hoods[0].code, streams[0].code
+    data = fill(template_bytes(draft), {(h, s): 10}, notes={(h, s): "zero\u200bwidth"},
+                edit=lambda wb: setattr(wb[excel.SHEET]["A2"], "value", f"\u200b{h}\u202c"))
+    upload = excel.read_upload(data, budget=draft)
+    assert upload.errors == []
+    assert (upload.rows[0].neighbourhood.code, upload.rows[0].note) == (h, "zerowidth")
+    data = fill(template_bytes(draft), {(h, s): 10}, notes={(h, s): "prijs \u202e01,5"})
+    assert errors_for(draft, data) == [
+        "Blad Begroting, rij 2, kolom Toelichting: bevat een onzichtbaar teken dat de "
+        "leesrichting van de tekst omdraait (U+202E); haal het weg."]
 
 
 @pytest.mark.parametrize("column,new", [(3, "Budget"), (4, None)])
@@ -97,19 +156,20 @@ def test_missing_sheet_empty_and_corrupt_files(draft):
     assert errors_for(draft, fill(template_bytes(draft), {}, edit=rename)) == [
         "Het blad 'Begroting' ontbreekt."]
     assert errors_for(draft, b"") == ["Het bestand is leeg."]
-    assert errors_for(draft, b"PK\x03\x04 dit is geen xlsx") == [
-        "Dit is geen geldig Excel-bestand (.xlsx)."]
-    assert errors_for(draft, template_bytes(draft)[:500]) == [
-        "Dit is geen geldig Excel-bestand (.xlsx)."]
+    not_valid = ("Dit is geen geldig bestand: alleen een Excel-werkmap (.xlsx) of een "
+                 "LibreOffice-rekenblad (.ods), zoals het sjabloon, kan worden ingelezen. Dit "
+                 "bestand is dat niet, of het is beschadigd.")
+    assert errors_for(draft, b"PK\x03\x04 dit is geen xlsx") == [not_valid]
+    assert errors_for(draft, template_bytes(draft)[:500]) == [not_valid]
 
 
 def test_too_big_and_too_many_rows(draft, hoods, streams, settings):
     settings.UPLOAD_MAX_BYTES = 1000
-    assert errors_for(draft, template_bytes(draft)) == ["Het bestand is groter dan 0 MB."]
+    assert errors_for(draft, template_bytes(draft)) == ["Het bestand is groter dan 0 kB."]
     settings.UPLOAD_MAX_BYTES = 5 * 1024 * 1024
     settings.UPLOAD_MAX_ROWS = 10
     errors = errors_for(draft, template_bytes(draft))
-    assert "Het blad Begroting heeft meer dan 10 rijen." in errors
+    assert errors == ["Het blad Begroting heeft meer dan 10 rijen; splits het bestand."]
 
 
 def test_template_of_another_partner_is_refused(draft, round_2026, users):

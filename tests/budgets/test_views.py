@@ -98,7 +98,7 @@ def test_bad_upload_lists_errors_and_changes_nothing(client, draft, hoods, strea
     assert not BudgetLine.objects.filter(budget=draft).exists()
     response = client.post(url("budget_upload"),
                            {"file": SimpleUploadedFile("b.xlsx", b"geen excel")})
-    assert "Dit is geen geldig Excel-bestand" in response.content.decode()
+    assert "Dit is geen geldig bestand" in response.content.decode()
 
 
 def test_drafts_are_private_submitted_budgets_are_open(client, tom):
@@ -272,3 +272,59 @@ def test_opening_the_grid_creates_no_draft_the_first_saved_change_does(client, r
     assert budget.status == PartnerBudget.Status.DRAFT
     assert budget.lines.get().amount == Decimal("10.00")
     assert budget.history.earliest("history_date").history_user == users["tom-directeur"]
+
+
+def _uploads(settings):
+    folder = settings.DATA_DIR / "uploads"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_preview_shows_the_formula_and_cancel_removes_the_upload(client, draft, hoods, streams,
+                                                                 settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.budgets.xlsx import saved_results
+
+    settings.DATA_DIR = tmp_path
+    login(client, "tom-directeur")
+    data = fill(template_bytes(draft), {(hoods[0].code, streams[0].code): "=12*4500"})
+    data = saved_results(data, "xl/worksheets/sheet1.xml", {"D2": 54000})
+    preview = client.post(url("budget_upload"), {"file": SimpleUploadedFile("b.xlsx", data)})
+    html = preview.content.decode()
+    assert "=12*4500 →</span> €\xa054.000,00" in html
+    assert f"{streams[0].name} <span class=\"muted\">{streams[0].code}</span>" in html
+    assert len(_uploads(settings)) == 1
+    token = client.session["budget_upload"]["token"]
+    response = client.post(url("budget_upload_cancel"), {"token": token}, follow=True)
+    assert "geannuleerd" in response.content.decode()
+    assert _uploads(settings) == []
+    response = client.post(url("budget_upload_confirm"), {"token": token}, follow=True)
+    assert "verlopen" in response.content.decode()
+    assert not BudgetLine.objects.filter(budget=draft).exists()
+
+
+def test_confirm_removes_the_upload_and_an_old_preview_has_expired(client, draft, hoods,
+                                                                   streams, settings, tmp_path):
+    import os
+    import time
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.DATA_DIR = tmp_path
+    login(client, "tom-directeur")
+    data = fill(template_bytes(draft), {(hoods[0].code, streams[0].code): 10})
+    client.post(url("budget_upload"), {"file": SimpleUploadedFile("b.xlsx", data)})
+    token = client.session["budget_upload"]["token"]
+    client.post(url("budget_upload_confirm"), {"token": token})
+    assert _uploads(settings) == []
+    assert BudgetLine.objects.get(budget=draft).amount == Decimal("10.00")
+    client.post(url("budget_upload"), {"file": SimpleUploadedFile("b.xlsx", fill(
+        template_bytes(draft), {(hoods[0].code, streams[0].code): 20}))})
+    (name,) = _uploads(settings)
+    past = time.time() - settings.UPLOAD_PREVIEW_HOURS * 3600 - 1
+    os.utime(tmp_path / "uploads" / name, (past, past))
+    response = client.post(url("budget_upload_confirm"),
+                           {"token": client.session["budget_upload"]["token"]}, follow=True)
+    assert "verlopen" in response.content.decode()
+    assert BudgetLine.objects.get(budget=draft).amount == Decimal("10.00")
+    assert _uploads(settings) == []

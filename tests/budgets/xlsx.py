@@ -1,6 +1,7 @@
 """Make and fill budget workbooks the way a director would in Excel."""
 
 import io
+import re
 
 import openpyxl
 
@@ -12,6 +13,21 @@ def template_bytes(budget) -> bytes:
     excel.write_template(out, budget_round=budget.budget_round, organisation=budget.organisation,
                          budget=budget)
     return out.getvalue()
+
+
+def saved_results(data: bytes, sheet_part: str, results: dict[str, object]) -> bytes:
+    """Give formula cells (by reference) the result a spreadsheet program saves with them;
+    openpyxl saves formulas without one."""
+    from tests.spreadsheets.files import parts_of, zip_parts
+
+    parts = parts_of(data)
+    xml = parts[sheet_part].decode()
+    for ref, value in results.items():
+        text = ' t="str"' if isinstance(value, str) else ""
+        xml = re.sub(rf'<c r="{ref}"([^>]*)>\s*(<f>[^<]*</f>)\s*(<v\s*/>|<v>[^<]*</v>)?',
+                     rf'<c r="{ref}"\g<1>{text}>\g<2><v>{value}</v>', xml, count=1)
+    parts[sheet_part] = xml.encode()
+    return zip_parts(parts)
 
 
 def fill(data: bytes, values: dict[tuple[str, str], object], *, notes=None, extra_rows=(),

@@ -39,7 +39,7 @@ def test_director_budget_by_screen_and_template_then_staff(page, app_server, tmp
     bad = tmp_path / "fout.xlsx"
     bad.write_bytes(_fill_template(template, {(1, 4): 1000, (2, 4): "twaalf"}))
     page.get_by_role("link", name="Ingevuld sjabloon uploaden").click()
-    page.get_by_label("Excel-bestand (.xlsx, hoogstens 5 MB)").set_input_files(str(bad))
+    page.get_by_label("Ingevuld sjabloon (.xlsx of .ods, hoogstens 5 MB)").set_input_files(str(bad))
     page.get_by_role("button", name="Controleren").click()
     error = page.get_by_role("alert")
     assert "Blad Begroting, rij 3, kolom Bedrag: 'twaalf' is geen bedrag." in error.inner_text()
@@ -48,7 +48,7 @@ def test_director_budget_by_screen_and_template_then_staff(page, app_server, tmp
 
     good = tmp_path / "goed.xlsx"
     good.write_bytes(_fill_template(template, {(1, 4): 1000, (2, 4): "1.200,00"}))
-    page.get_by_label("Excel-bestand (.xlsx, hoogstens 5 MB)").set_input_files(str(good))
+    page.get_by_label("Ingevuld sjabloon (.xlsx of .ods, hoogstens 5 MB)").set_input_files(str(good))
     page.get_by_role("button", name="Controleren").click()
     page.get_by_role("heading", name="Controleer de wijzigingen").wait_for()
     assert "1.200,00" in page.locator("table").first.inner_text()

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 
 from budgets import excel as budget_excel
 from budgets import services as budget_services
+from cooperatie import spreadsheets as ss
 from partners import excel
 from partners.models import StaffCommitment
 from partners.services import staff_upload_apply
@@ -35,7 +36,17 @@ def values(data: bytes) -> list[tuple]:
 
 
 def read(rows, budget_round, organisation):
-    return excel.read_inzet_sheet(rows, budget_round=budget_round, organisation=organisation)
+    """Write the rows into a real workbook (as Excel would save them) and read the sheet back
+    through the one reader."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = excel.INZET_SHEET
+    for row in rows:
+        ws.append(list(row))
+    out = io.BytesIO()
+    wb.save(out)
+    sheet = ss.open_workbook(out.getvalue()).sheet(excel.INZET_SHEET, columns=len(excel.COLUMNS))
+    return excel.read_inzet_sheet(sheet, budget_round=budget_round, organisation=organisation)
 
 
 def test_sheet_is_pleasant_and_carries_the_current_commitments(commit, round_tom, welzijn, tom):
@@ -140,7 +151,13 @@ def test_a_sheet_with_only_the_six_contract_columns_is_a_whole_year(round_tom, w
      "kolom Tot en met: de einddatum 31-05-2026 ligt vóór de begindatum 01-06-2026."),
     (("TOM-N", None, "MW", 1, 1000, None, "morgen", None), "kolom Vanaf: 'morgen' is geen datum"),
     (("TOM-N", None, "MW", "=B2*2", 1000, None, None, None),
-     "kolom FTE: bevat een formule; vul de waarde zelf in."),
+     "kolom FTE: '=B2*2' is een formule die zonder uitkomst is opgeslagen"),
+    (("=A1", None, "MW", 1, 1000, None, None, None),
+     "kolom Teamcode: bevat een formule (=A1); typ de tekst zelf in."),
+    (("TOM-N", None, "MW", "80%", 1000, None, None, None),
+     "kolom FTE: '80%' is een percentage, geen aantal fte."),
+    (("TOM-N", None, "MW", 1, 1000, "let op \u202eop", None, None),
+     "kolom Toelichting: bevat een onzichtbaar teken dat de leesrichting"),
     (("TOM-N", None, "MW", 1, 1000, "x" * 2001, None, None),
      "kolom Toelichting: de toelichting is langer dan 2000 tekens."),
 ])
@@ -181,8 +198,8 @@ def test_an_empty_sheet_has_no_header(round_tom, welzijn):
 
 def test_too_many_rows(round_tom, welzijn, settings):
     settings.UPLOAD_MAX_ROWS = 3
-    _c, errors = read(rows_with(*[(None,) * 8] * 4), round_tom, welzijn)
-    assert errors == ["Het blad Inzet heeft meer dan 3 rijen."]
+    with pytest.raises(ss.Refused, match="Het blad Inzet heeft meer dan 3 rijen"):
+        read(rows_with(*[("TOM-N", None, "MW", 1, 1000)] * 4), round_tom, welzijn)
 
 
 def test_describe_and_apply(commit, round_tom, welzijn, draft, users):
@@ -193,11 +210,11 @@ def test_describe_and_apply(commit, round_tom, welzijn, draft, users):
     changes, errors = read(rows, round_tom, welzijn)
     assert errors == []
     assert excel.describe_inzet_changes(changes) == [
-        "Inzet nieuw: 0,50 fte Geestelijke gezondheidszorg (GGZ) voor TOM-Z "
-        "(01-07-2026 t/m 31-12-2026) à € 89.250,00 per fte",
-        "Inzet gewijzigd: 1,00 fte Maatschappelijk werk voor TOM-N (het hele jaar) à "
-        "€ 68.750,00 per fte → 1,25 fte Maatschappelijk werk voor TOM-N (het hele jaar) à "
-        "€ 68.750,00 per fte",
+        "Inzet nieuw: 0,50 fte Geestelijke gezondheidszorg (GGZ) voor Tom Zuid (TOM-Z), "
+        "01-07-2026 t/m 31-12-2026, à € 89.250,00 per fte",
+        "Inzet gewijzigd: 1,00 fte Maatschappelijk werk voor Tom Noord (TOM-N), het hele jaar, "
+        "à € 68.750,00 per fte → 1,25 fte Maatschappelijk werk voor Tom Noord (TOM-N), het "
+        "hele jaar, à € 68.750,00 per fte",
     ]
     staff_upload_apply(changes, budget=draft, actor=users["tom-directeur"], reason="Excel")
     kept.refresh_from_db()

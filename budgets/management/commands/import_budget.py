@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         add_budget_arguments(parser)
-        parser.add_argument("file", help="het ingevulde sjabloon (.xlsx)")
+        parser.add_argument("file", help="het ingevulde sjabloon (.xlsx of .ods)")
         parser.add_argument("--dry-run", action="store_true",
                             help="toon alleen de wijzigingen; er verandert niets")
         parser.add_argument("--submit", action="store_true",
@@ -38,25 +38,35 @@ class Command(BaseCommand):
             raise CommandError("\n".join(["Niets ingelezen:", *error_lines(exc)])) from None
 
     def _import(self, budget_round, organisation, actor, data, path, options):
-        budget = services.budget_get_or_create(budget_round=budget_round,
-                                               organisation=organisation, actor=actor)
-        upload = excel.read_upload(data, budget=budget)
+        budget = services.budget_find(budget_round=budget_round, organisation=organisation,
+                                      actor=actor)
+        upload = excel.read_upload(data, budget=budget, filename=path.name)
         if upload.errors:
             raise ValidationError(upload.errors)
         changes = services.budget_changes(budget, upload.rows)
+        staff = services.staff_upload_preview(upload)
+        reason = f"ingelezen uit {path.name}"
+        if options["dry_run"]:
+            # The same checks as the real run, rolled back: it fails exactly when that would.
+            services.budget_import_dry_run(budget=budget, upload=upload,
+                                           expected_version=budget.version, actor=actor,
+                                           reason=reason, submit=options["submit"])
+        else:
+            services.budget_import(budget=budget, upload=upload,
+                                   expected_version=budget.version, actor=actor, reason=reason)
+            if options["submit"]:
+                services.budget_submit(budget=budget, actor=actor,
+                                       reason=f"ingediend na inlezen van {path.name}")
+        # Only what went through is shown: a refused file prints no preview.
         for c in changes:
+            formula = f"\t({c.formula})" if c.formula else ""
             self.stdout.write(f"{c.neighbourhood.code}\t{c.funding_stream.code}\t"
-                              f"{euro(c.old_amount)} → {euro(c.new_amount)}")
-        for line in services.staff_upload_preview(upload):
+                              f"{euro(c.old_amount)} → {euro(c.new_amount)}{formula}")
+        for line in staff:
             self.stdout.write(line)
         if options["dry_run"]:
             self.stdout.write(f"Proefrun: {len(changes)} wijziging(en), niets opgeslagen.")
-            transaction.set_rollback(True)  # not even the empty draft budget stays
             return
-        services.budget_import(budget=budget, upload=upload, expected_version=budget.version,
-                               actor=actor, reason=f"ingelezen uit {path.name}")
         self.stdout.write(f"Ingelezen: {len(changes)} wijziging(en).")
         if options["submit"]:
-            services.budget_submit(budget=budget, actor=actor,
-                                   reason=f"ingediend na inlezen van {path.name}")
             self.stdout.write("Begroting ingediend.")
