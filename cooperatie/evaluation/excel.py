@@ -11,17 +11,15 @@ value and without counts is skipped (the template has one row per indicator and 
 """
 
 import io
-import zipfile
 from dataclasses import dataclass
 
-import openpyxl
 import xlsxwriter
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
-from cooperatie.numbers import parse_decimal
+from cooperatie import spreadsheets as ss
+from cooperatie.numbers import NoSavedResult, parse_decimal, typed
 
 from .. import policy
 from ..models import Cooperative
@@ -56,6 +54,7 @@ FIELD_COLUMN = {"indicator": "indicator", "scope": "scope", "area": "scope_code"
                 "period": "period", "value": "value", "respondents": "respondents",
                 "count_improved": "count_improved", "count_stable": "count_stable",
                 "count_declined": "count_declined", "note": "note"}
+NOTE_MAX = 2000
 SCOPE_WORDS = {"coöperatie": "cooperative", "cooperatie": "cooperative",
                "cooperative": "cooperative", "gebied": "area", "area": "area",
                "buurt": "neighbourhood", "wijk": "neighbourhood",
@@ -89,7 +88,7 @@ class Problem:
             return _("Blad %(sheet)s, rij %(row)s: %(message)s") % {
                 "sheet": SHEET, "row": self.row, "message": self.message}
         position = positions.get(self.column)
-        letter = get_column_letter(position + 1) if position is not None else "?"
+        letter = ss.column_letter(position) if position is not None else "?"
         return _("Blad %(sheet)s, rij %(row)s, kolom %(letter)s (%(column)s): %(message)s") % {
             "sheet": SHEET, "row": self.row, "letter": letter, "column": HEADERS[self.column],
             "message": self.message}
@@ -104,34 +103,30 @@ class UploadResult:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _empty(cell) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def _text(cell) -> str:
-    if isinstance(cell, float) and cell.is_integer():
-        cell = int(cell)
-    return "" if cell is None else str(cell).strip()
+def _code(cell) -> str:
+    return ss.read_code(cell)
 
 
 def _integer(cell) -> int:
     number = parse_decimal(cell)
     if number != number.to_integral_value():
         raise ValueError(_("Een aantal is een geheel getal; %(value)s kan niet.")
-                         % {"value": _text(cell)})
+                         % {"value": typed(cell)})
     if number < 0:
         raise ValueError(_("Een aantal kan niet negatief zijn (%(value)s).")
-                         % {"value": _text(cell)})
+                         % {"value": typed(cell)})
     return int(number)
 
 
 def _year(cell) -> int:
     try:
         number = parse_decimal(cell)
+    except NoSavedResult:
+        raise
     except ValueError:
         number = None
     if number is None or number != number.to_integral_value() or not 2000 <= number <= 2100:
-        raise ValueError(_("'%(value)s' is geen jaartal (2000–2100).") % {"value": _text(cell)})
+        raise ValueError(_("'%(value)s' is geen jaartal (2000–2100).") % {"value": typed(cell)})
     return int(number)
 
 
@@ -141,6 +136,7 @@ class _Reader:
     def __init__(self, cooperative: Cooperative):
         self.cooperative = cooperative
         self.problems: list[Problem] = []
+        self.refused: list[str] = []  # about the file as a whole
         self.positions: dict[str, int] = {}
         self.indicators = {i.code.lower(): i for i in
                            Indicator.objects.filter(cooperative=cooperative)}
@@ -150,32 +146,23 @@ class _Reader:
         self.problems.append(Problem(row, column, message))
 
     def read(self, file) -> list[services.MeasurementInput]:
-        size = getattr(file, "size", None)
-        if size is not None and size > settings.UPLOAD_MAX_BYTES:
-            self.problem(None, None, _("Het bestand is groter dan %(mb)s MB.")
-                         % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)})
-            return []
+        data = file.read(settings.UPLOAD_MAX_BYTES + 1)
         try:
-            workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError,
-                TypeError):
-            self.problem(None, None, _("Dit is geen Excel-werkmap (.xlsx) of het bestand is "
-                                       "beschadigd. Gebruik het sjabloon."))
-            return []
-        try:
-            if SHEET not in workbook.sheetnames:
+            book = ss.open_workbook(data, filename=getattr(file, "name", "") or "")
+            sheet = book.sheet(SHEET)
+            if sheet is None:
                 self.problem(None, None, _("Het blad '%(sheet)s' ontbreekt. Gebruik het "
                                            "sjabloon.") % {"sheet": SHEET})
                 return []
-            return self._rows(workbook[SHEET].iter_rows(values_only=True))
-        finally:
-            workbook.close()
+        except ss.Refused as exc:
+            self.refused = exc.messages
+            return []
+        return self._rows(sheet)
 
-    def _rows(self, rows) -> list[services.MeasurementInput]:
-        header = next(rows, None) or ()
+    def _rows(self, sheet) -> list[services.MeasurementInput]:
         wanted = {h.casefold(): k for k, h in COLUMNS}
-        for position, cell in enumerate(header):
-            key = wanted.get(_text(cell).casefold())
+        for position, text in enumerate(sheet.header()):
+            key = wanted.get(text.casefold())
             if key and key not in self.positions:
                 self.positions[key] = position
         missing = [HEADERS[k] for k in REQUIRED if k not in self.positions]
@@ -184,15 +171,11 @@ class _Reader:
                          % {"columns": ", ".join(missing)})
             return []
         entries = []
-        for number, row in enumerate(rows, start=2):
-            if number - 1 > settings.UPLOAD_MAX_ROWS:
-                self.problem(number, None, _("Meer dan %(max)s rijen: splits het bestand.")
-                             % {"max": settings.UPLOAD_MAX_ROWS})
-                break
-            cells = {k: (row[p] if p < len(row) else None) for k, p in self.positions.items()}
-            if all(_empty(cells.get(k)) for k in DATA):
-                continue  # an unfilled template row, or an empty one
-            entry = self._entry(number, cells)
+        for row in sheet.body():
+            cells = {k: row[p] for k, p in self.positions.items()}
+            if all(cells[k].is_blank for k in DATA):
+                continue  # an unfilled template row
+            entry = self._entry(row.number, cells)
             if entry is not None:
                 entries.append(entry)
         if not entries and not self.problems:
@@ -208,7 +191,8 @@ class _Reader:
         period = self._period(number, cells)
         parsed = {k: self._parse(number, k, cells, _integer) for k in INTEGERS}
         value = self._parse(number, "value", cells, parse_decimal)
-        note = _text(cells.get("note"))
+        note = self._parse(number, "note", cells,
+                           lambda c: ss.read_note(c, max_length=NOTE_MAX)) or ""
         if len(self.problems) > before:
             return None
         return services.MeasurementInput(
@@ -217,8 +201,8 @@ class _Reader:
         )
 
     def _parse(self, number, key, cells, parse):
-        cell = cells.get(key)
-        if _empty(cell):
+        cell = cells.get(key, ss.EMPTY)
+        if cell.is_blank:
             if key == "year":
                 self.problem(number, key, _("Vul het jaar in."))
             return None
@@ -228,8 +212,18 @@ class _Reader:
             self.problem(number, key, str(exc))
             return None
 
+    def _text(self, number, key, cells) -> str | None:
+        """A code in the row; None after a problem with it."""
+        try:
+            return _code(cells.get(key, ss.EMPTY))
+        except ValueError as exc:
+            self.problem(number, key, str(exc))
+            return None
+
     def _indicator(self, number, cells) -> Indicator | None:
-        code = _text(cells.get("indicator"))
+        code = self._text(number, "indicator", cells)
+        if code is None:
+            return None
         if not code:
             self.problem(number, "indicator", _("Vul de code van de indicator in."))
             return None
@@ -241,15 +235,19 @@ class _Reader:
         return indicator
 
     def _scope(self, number, cells) -> selectors.Scope | None:
-        word = _text(cells.get("scope")).casefold()
-        kind = SCOPE_WORDS.get(word)
+        word = self._text(number, "scope", cells)
+        if word is None:
+            return None
+        kind = SCOPE_WORDS.get(word.casefold())
         if kind is None:
             self.problem(number, "scope", _("Kies coöperatie, gebied, buurt of team "
                                             "(niet '%(word)s').") % {"word": word})
             return None
-        code = _text(cells.get("scope_code"))
         if kind == Measurement.Scope.COOPERATIVE:
             return self.scopes[(kind, "")]
+        code = self._text(number, "scope_code", cells)
+        if code is None:
+            return None
         if not code:
             self.problem(number, "scope_code", _("Vul de code van het %(scope)s in.")
                          % {"scope": SCOPE_NAMES[kind]})
@@ -262,8 +260,10 @@ class _Reader:
         return scope
 
     def _period(self, number, cells) -> str | None:
-        word = _text(cells.get("period")).casefold()
-        period = values.PERIOD_WORDS.get(word)
+        word = self._text(number, "period", cells)
+        if word is None:
+            return None
+        period = values.PERIOD_WORDS.get(word.casefold())
         if period is None:
             self.problem(number, "period", _("Kies jaar, H1, H2, K1, K2, K3 of K4 (niet "
                                              "'%(word)s').") % {"word": word})
@@ -277,6 +277,8 @@ def upload_measurements(*, cooperative: Cooperative, file, actor, reason: str,
     policy.ensure(actor, "measurement.enter", cooperative)
     reader = _Reader(cooperative)
     entries = reader.read(file)
+    if reader.refused:
+        raise UploadError(reader.refused)
     _objects, errors = services.measurements_check(cooperative=cooperative, entries=entries)
     problems = reader.problems + [
         Problem(e.row, FIELD_COLUMN.get(e.field) if e.field else None, e.message)
@@ -285,16 +287,18 @@ def upload_measurements(*, cooperative: Cooperative, file, actor, reason: str,
     if problems:
         problems.sort(key=Problem.sort_key)
         raise UploadError([p.text(reader.positions) for p in problems])
-    if dry_run:
-        return UploadResult(len(entries), saved=False)
     try:
-        created = services.measurements_create_many(cooperative=cooperative, entries=entries,
-                                                    actor=actor, reason=reason)
+        # A dry run saves and rolls back: it fails exactly when the real upload would.
+        with transaction.atomic():
+            created = services.measurements_create_many(cooperative=cooperative,
+                                                        entries=entries, actor=actor,
+                                                        reason=reason)
+            transaction.set_rollback(dry_run)
     except services.BatchValidationError as exc:
         raise UploadError([Problem(e.row, FIELD_COLUMN.get(e.field) if e.field else None,
                                    e.message).text(reader.positions)
                            for e in exc.row_errors]) from None
-    return UploadResult(len(created), saved=True)
+    return UploadResult(len(created), saved=not dry_run)
 
 
 # --- the template -----------------------------------------------------------------------------

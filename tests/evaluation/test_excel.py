@@ -138,12 +138,50 @@ def test_every_error_is_listed_with_sheet_row_and_column(tom, board, satisfactio
 
 
 @pytest.mark.parametrize("data,message", [
-    (b"dit is geen excel", "Dit is geen Excel-werkmap (.xlsx)"),
-    (b"", "Dit is geen Excel-werkmap (.xlsx)"),
+    (b"dit is geen excel", "Dit is geen geldig bestand: alleen een Excel-werkmap (.xlsx) of "
+                           "een LibreOffice-rekenblad (.ods), zoals het sjabloon, kan worden "
+                           "ingelezen. Dit bestand is dat niet, of het is beschadigd."),
+    (b"", "Het bestand is leeg."),
 ])
 def test_not_a_workbook(tom, board, data, message):
-    assert errors_of(tom, board, data) == [f"Blad Metingen: {message} of het bestand is "
-                                           "beschadigd. Gebruik het sjabloon."]
+    assert errors_of(tom, board, data) == [message]
+
+
+def _row_of(data, code) -> int:
+    ws = openpyxl.load_workbook(io.BytesIO(data))[excel.SHEET]
+    return next(r[0].row for r in ws.iter_rows(min_row=2) if (r[0].value, r[3].value) == (
+        code, None))
+
+
+def test_a_percentage_typed_with_a_percent_sign_is_stored_as_typed(tom, board):
+    """"4,5%" in a cell is saved by the spreadsheet as 0.045 shown as a percentage: 4.5."""
+    data = template(tom)
+    row = _row_of(data, "VERZUIM")
+
+    def percent(book):
+        book[excel.SHEET][f"H{row}"].number_format = "0.0%"
+    data = fill(data, {("VERZUIM", ""): {"Waarde": 0.045}}, edit=percent)
+    assert upload(tom, board, data).saved
+    m = Measurement.objects.get(indicator__cooperative=tom, indicator__code="VERZUIM",
+                                year=2026, period="Q4", team=None, area=None,
+                                neighbourhood=None)
+    assert m.value == D("4.5")
+
+
+def test_formulas_count_with_their_saved_result_and_without_one_are_refused(tom, board):
+    from tests.budgets.xlsx import saved_results
+
+    data = template(tom)
+    row = _row_of(data, "TEVREDEN")
+    data = fill(data, {("TEVREDEN", ""): {"Waarde": "=(8+8.2)/2", "Aantal respondenten": 80}})
+    assert errors_of(tom, board, data) == [
+        f"Blad Metingen, rij {row}, kolom H (Waarde): '=(8+8.2)/2' is een formule die zonder "
+        "uitkomst is opgeslagen (wij rekenen formules niet zelf uit). Open het bestand in Excel "
+        "of LibreOffice en sla het opnieuw op, of vul de waarde zelf in."]
+    data = saved_results(data, "xl/worksheets/sheet1.xml", {f"H{row}": 8.1})
+    assert upload(tom, board, data).saved
+    assert Measurement.objects.get(indicator__cooperative=tom, indicator__code="TEVREDEN",
+                                   year=2026, period="Q4", team=None).value == D("8.1")
 
 
 def test_missing_sheet_and_columns(tom, board):
