@@ -22,6 +22,7 @@ urlpatterns = [
     path("c/<slug:code>/evaluatie/", include("cooperatie.evaluation.urls")),
     path("c/<slug:code>/inzet/", include("partners.urls")),
     path("c/<slug:code>/verdeling/", include("budgets.allocation.urls")),
+    path("c/<slug:code>/realisatie/", include("budgets.realisation.urls")),
     path("c/<slug:code>/besluiten/", governance_views.register, name="decision_register"),
     path("c/<slug:code>/besluiten/", include("cooperatie.governance.urls")),
     path("beheer/", admin.site.urls),

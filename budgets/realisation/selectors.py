@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from budgets.allocation import apportion
 from budgets.ledger import from_cents, totals
@@ -297,8 +298,8 @@ class Flag:
             "pct": str(self.row.difference_percent).replace(".", ",")}
 
 
-DIMENSION_LABELS = {"partner": _("Partner"), "gebied": _("Gebied"), "stroom": _("Stroom"),
-                    "buurt": _("Buurt")}
+DIMENSION_LABELS = {"partner": gettext_lazy("Partner"), "gebied": gettext_lazy("Gebied"),
+                    "stroom": gettext_lazy("Financieringsstroom"), "buurt": gettext_lazy("Buurt")}
 
 
 @dataclass
@@ -332,8 +333,8 @@ class Basis:
     elapsed: int
 
 
-def basis_for(budget_round: BudgetRound, through: Period | None) -> Basis:
-    settings = realisation_settings_get(budget_round.cooperative)
+def basis_for(budget_round: BudgetRound, through: Period | None, settings=None) -> Basis:
+    settings = settings or realisation_settings_get(budget_round.cooperative)
     distribution = settings.distribution
     label = (_("volgens de maandverdeling van de coöperatie") if distribution
              else _("naar rato van de perioden"))
@@ -467,13 +468,16 @@ def _labels(budget_round: BudgetRound, by: str, ids: set[int], area: Area | None
 def budget_vs_actual(budget_round: BudgetRound, *, by: str = "partner",
                      through: Period | None = None, area: Area | None = None,
                      organisation: Organisation | None = None,
-                     periods_list: list[Period] | None = None) -> Overview:
+                     periods_list: list[Period] | None = None, settings=None,
+                     months: bool = True) -> Overview:
     """Budget in force, budget to date, actual to date, difference, share spent, forecast and
     warnings per partner, area, funding stream or neighbourhood (of one area), optionally
-    for one partner; and the cumulative budget and actual per period for the chart."""
+    for one partner; and (`months`) the cumulative budget and actual per period for the
+    chart."""
     periods_list = periods_list if periods_list is not None else round_periods(budget_round)
     through = through or default_through(periods_list)
-    basis = basis_for(budget_round, through)
+    settings = settings or realisation_settings_get(budget_round.cooperative)
+    basis = basis_for(budget_round, through, settings)
     budget, actual = dimension_figures(budget_round, by, through, periods_list, area=area,
                                        organisation=organisation)
     labels = _labels(budget_round, by, set(budget) | set(actual), area)
@@ -485,16 +489,18 @@ def budget_vs_actual(budget_round: BudgetRound, *, by: str = "partner",
     overview = Overview(budget_round, periods_list, through, by, rows,
                         total_of(rows, basis, _("Totaal")), basis.threshold, basis.label,
                         basis.elapsed, area, organisation)
-    overview.months = cumulative(budget_round, periods_list, overview.total.budget,
-                                 organisation=organisation, area=area)
+    if months:
+        overview.months = cumulative(budget_round, periods_list, overview.total.budget,
+                                     settings.distribution, organisation=organisation,
+                                     area=area)
     return overview
 
 
-def cumulative(budget_round: BudgetRound, periods_list: list[Period], budget: Decimal, *,
-               organisation=None, area=None) -> list[tuple[Period, Decimal, Decimal | None]]:
+def cumulative(budget_round: BudgetRound, periods_list: list[Period], budget: Decimal,
+               distribution, *, organisation=None, area=None
+               ) -> list[tuple[Period, Decimal, Decimal | None]]:
     """Per period: (period, cumulative budget to date, cumulative actual or None for periods
     not yet opened). One query."""
-    distribution = realisation_settings_get(budget_round.cooperative).distribution
     balances = LedgerBalance.objects.filter(cooperative_id=budget_round.cooperative_id,
                                             year=budget_round.year, kind=REALISATION)
     if organisation is not None:
@@ -512,23 +518,29 @@ def cumulative(budget_round: BudgetRound, periods_list: list[Period], budget: De
 
 
 def warnings(budget_round: BudgetRound, through: Period | None = None,
-             periods_list: list[Period] | None = None) -> list[Flag]:
+             periods_list: list[Period] | None = None, *,
+             computed: Iterable[Overview] = ()) -> list[Flag]:
     """Every partner, area, funding stream and neighbourhood running more than the threshold
-    above its budget to date (eight grouped queries on the balances)."""
+    above its budget to date (two grouped queries on the balances per dimension, fewer where
+    `computed` holds the cooperative-wide overview of a dimension already)."""
     periods_list = periods_list if periods_list is not None else round_periods(budget_round)
     through = through or default_through(periods_list)
     if through is None:
         return []
+    known = {o.by: o for o in computed
+             if o.through == through and o.area is None and o.organisation is None}
+    settings = realisation_settings_get(budget_round.cooperative)
     out = []
     for by in ("partner", "gebied", "stroom", "buurt"):
-        overview = budget_vs_actual(budget_round, by=by, through=through,
-                                    periods_list=periods_list)
+        overview = known.get(by) or budget_vs_actual(
+            budget_round, by=by, through=through, periods_list=periods_list, settings=settings,
+            months=False)
         out += [Flag(by, row) for row in overview.rows if row.warning]
     return out
 
 
 def in_kind_vs_realised(budget_round: BudgetRound, through: Period | None,
-                        periods_list: list[Period]) -> list[Row]:
+                        periods_list: list[Period], settings=None) -> list[Row]:
     """Per partner: the in-kind contribution committed for the year and to date, against the
     in-kind contribution realised (FTE deployed × cost per FTE) to date."""
     in_periods = _actual_periods(periods_list, through)
@@ -540,7 +552,7 @@ def in_kind_vs_realised(budget_round: BudgetRound, through: Period | None,
     ids = {k for k in set(committed) | set(realised) if k}
     rows = [Row(o.code, o.name, committed.get(o.pk, ZERO), ZERO, realised.get(o.pk, ZERO),
                 key=o.pk) for o in Organisation.objects.filter(pk__in=ids).order_by("name")]
-    fill(rows, basis_for(budget_round, through))
+    fill(rows, basis_for(budget_round, through, settings))
     return rows
 
 
@@ -557,3 +569,72 @@ def dashboard_panel(user, cooperative, roles) -> dict:
     return {"round": budget_round, "through": through,
             "to_enter": periods_to_enter(user, cooperative),
             "warnings": warnings(budget_round, through, periods_list) if through else []}
+
+
+# --- a realisation's history and postings ------------------------------------------------------
+
+
+@dataclass
+class HistoryEvent:
+    when: object
+    who: object
+    what: str
+    old: str
+    new: str
+    reason: str
+
+
+def realisation_history(realisation: PartnerRealisation) -> list[HistoryEvent]:
+    """Every change to the realisation and its lines: who, when, which line, old → new, why."""
+    from budgets.selectors import _money_note
+
+    from .models import RealisationLine
+
+    events = []
+    previous: dict[int, object] = {}
+    records = (RealisationLine.history.filter(realisation_id=realisation.pk)
+               .select_related("history_user", "neighbourhood", "funding_stream")
+               .order_by("id", "history_date", "history_id"))
+    for rec in records:
+        before = previous.get(rec.id)
+        old = "" if before is None or before.history_type == "-" else _money_note(before)
+        new = "" if rec.history_type == "-" else _money_note(rec)
+        events.append(HistoryEvent(rec.history_date, rec.history_user,
+                                   f"{rec.neighbourhood.name} · {rec.funding_stream.name}",
+                                   old, new, rec.history_change_reason or ""))
+        previous[rec.id] = rec
+    last = None
+    for rec in realisation.history.select_related("history_user").order_by("history_date"):
+        if rec.status != last:
+            events.append(HistoryEvent(
+                rec.history_date, rec.history_user, _("Status"),
+                PartnerRealisation.Status(last).label if last else "",
+                PartnerRealisation.Status(rec.status).label, rec.history_change_reason or ""))
+            last = rec.status
+    return sorted(events, key=lambda e: e.when, reverse=True)
+
+
+@dataclass
+class Posting:
+    transaction: object
+    total: Decimal
+    booked_in: str
+
+
+def postings_of(realisation: PartnerRealisation) -> list[Posting]:
+    """What the ledger holds for this realisation: each posting and reversal, its total and
+    the period it was booked in (two queries)."""
+    from budgets.models import LedgerTransaction
+
+    from .services import SOURCE
+
+    found = list(LedgerTransaction.objects.filter(source_type=SOURCE, source_id=realisation.pk)
+                 .select_related("posted_by").order_by("id"))
+    sums = {r["transaction_id"]: r for r in totals(
+        LedgerEntry.objects.filter(transaction__in=found), "transaction_id", "period_id")}
+    labels = {p.pk: p.label for p in Period.objects.filter(
+        pk__in={r["period_id"] for r in sums.values() if r["period_id"]})
+        .select_related("budget_round")}
+    return [Posting(t, sums[t.pk]["total"] if t.pk in sums else ZERO,
+                    labels.get(sums[t.pk]["period_id"], "") if t.pk in sums else "")
+            for t in found]

@@ -1,6 +1,6 @@
 // Row, column and grand totals that follow what the director types (Dutch notation).
 (function () {
-  const table = document.getElementById("begroting");
+  const table = document.getElementById("begroting") || document.querySelector("table[data-live-totals]");
   if (!table) return;
   const cents = (text) => {
     let t = (text || "").replace(/[€\s\u00a0]/g, "");
