@@ -740,3 +740,88 @@ def _text(obj, name: str, value=_UNSET) -> str:
 
 def _count(n: int) -> str:
     return f"{n:,}".replace(",", ".")
+
+
+# --- inhabitants from a CBS table -------------------------------------------------------------
+
+
+@dataclass
+class InhabitantsResult:
+    changes: list[Change]
+    unchanged: int
+    kept: list[str]  # neighbourhoods without a figure in the table that keep the one they have
+    same_municipality: list[str]  # codes in the table of the cooperative's municipalities
+    elsewhere: int  # neighbourhoods of other municipalities in the table, left alone
+
+    @property
+    def digest(self) -> str:
+        return changes_digest(self.changes)
+
+
+def inhabitants_load(*, cooperative: Cooperative, year: int, table, actor, reason: str,
+                     dry_run: bool = False, expected: str | None = None) -> InhabitantsResult:
+    """Set the inhabitants in `year` of every neighbourhood of the cooperative that exists
+    that year from a CBS table (cbs.CbsTable), matched by code. Every neighbourhood must be in
+    the table with a figure; otherwise nothing is loaded and each one is named."""
+    with transaction.atomic():
+        policy.ensure(actor, "cooperative.configure", cooperative)
+        Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+        if not 2000 <= year <= 2100:
+            raise ValidationError(_("Kies een jaar tussen 2000 en 2100."))
+        hoods = list(Neighbourhood.objects.filter(cooperative=cooperative).in_year(year)
+                     .order_by("code"))
+        if not hoods:
+            raise ValidationError(_("Deze coöperatie heeft in %(year)s nog geen buurten; zet ze "
+                                    "eerst in de structuur.") % {"year": year})
+        current = {p.neighbourhood_id: p for p in Population.objects.filter(
+            neighbourhood__in=hoods, year=year)}
+        errors, changes, created, updated = [], [], [], []
+        kept = []
+        for hood in hoods:
+            n = table.inhabitants.get(hood.code)
+            if n is None and hood.pk in current:
+                kept.append(hood.code)  # entered by hand: it stays
+                continue
+            if hood.code not in table.inhabitants:
+                errors.append(_("Buurt %(code)s (%(name)s) staat niet in de tabel. Vul het "
+                                "aantal inwoners in %(year)s eerst zelf in via het "
+                                "structuurwerkboek; dat blijft dan staan.")
+                              % {"code": hood.code, "name": hood.name, "year": year})
+                continue
+            if n is None:
+                errors.append(_("%(where)s: de tabel geeft voor buurt %(code)s (%(name)s) geen "
+                                "aantal inwoners ('.'). Vul het aantal in %(year)s eerst zelf "
+                                "in via het structuurwerkboek; dat blijft dan staan.")
+                              % {"where": where(table.sheet, table.rows[hood.code], "a_inw"),
+                                 "code": hood.code, "name": hood.name, "year": year})
+                continue
+            population = current.get(hood.pk)
+            label = _("inwoners %(year)s") % {"year": year}
+            if population is None:
+                created.append(Population(neighbourhood=hood, year=year, inhabitants=n))
+                changes.append(Change(s.NEIGHBOURHOODS, hood.code, hood.name,
+                                      Change.Action.CHANGED, ((label, "", _count(n)),)))
+            elif population.inhabitants != n:
+                changes.append(Change(s.NEIGHBOURHOODS, hood.code, hood.name,
+                                      Change.Action.CHANGED,
+                                      ((label, _count(population.inhabitants), _count(n)),)))
+                population.inhabitants = n
+                updated.append(population)
+        if errors:
+            raise ValidationError(errors)
+        if expected is not None and changes_digest(changes) != expected:
+            raise StaleStructure(_("De inwonertallen zijn intussen gewijzigd; er is niets "
+                                   "opgeslagen. Upload de tabel opnieuw."))
+        bulk_create_with_history(created, Population, batch_size=BATCH, default_user=actor,
+                                 default_change_reason=reason)
+        for population in updated:
+            save_recorded(population, actor=actor, reason=reason)
+        ours = {h.code for h in Neighbourhood.objects.filter(cooperative=cooperative)}
+        municipalities = {code[2:6] for code in ours}
+        others = sorted(set(table.inhabitants) - ours)
+        same = [c for c in others if c[2:6] in municipalities]
+        result = InhabitantsResult(changes, len(hoods) - len(changes) - len(kept), kept, same,
+                                   len(others) - len(same))
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
