@@ -25,5 +25,6 @@ urlpatterns = [
     path("c/<slug:code>/realisatie/", include("budgets.realisation.urls")),
     path("c/<slug:code>/besluiten/", governance_views.register, name="decision_register"),
     path("c/<slug:code>/besluiten/", include("cooperatie.governance.urls")),
+    path("", include("cooperatie.setup.urls")),
     path("beheer/", admin.site.urls),
 ]
