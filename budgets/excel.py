@@ -21,6 +21,10 @@ from .services import LineInput
 SHEET = "Begroting"
 INFO_SHEET = "Over dit sjabloon"
 HEADER = ["Buurtcode", "Buurt", "Financieringsstroom", "Bedrag", "Toelichting"]
+# Beside the contract's columns, for the reader of the sheet (never read back): the name of the
+# stream whose code is in column C, looked up on the info sheet.
+STREAM_NAME = "Naam financieringsstroom"
+STREAMS_FIRST_ROW = 10  # where the info sheet lists the streams (code in B, name in C)
 MONEY_FORMAT = '"€" #,##0.00'
 NOTE_MAX = 2000
 
@@ -70,7 +74,9 @@ def _write_budget_sheet(workbook, formats, cooperative, year: int, budget) -> No
     current = {}
     if budget is not None:
         current = {(ln.neighbourhood_id, ln.funding_stream_id): ln for ln in budget.lines.all()}
-    sheet.write_row(0, 0, HEADER, formats["header"])
+    sheet.write_row(0, 0, [*HEADER, STREAM_NAME], formats["header"])
+    names = (f"'{INFO_SHEET}'!$B${STREAMS_FIRST_ROW}:$C$"
+             f"{STREAMS_FIRST_ROW + max(len(streams), 1) - 1}")
     row = 0
     for hood in hoods:
         for stream in streams:
@@ -79,6 +85,10 @@ def _write_budget_sheet(workbook, formats, cooperative, year: int, budget) -> No
             sheet.write_string(row, 0, hood.code, formats["locked"])
             sheet.write_string(row, 1, hood.name, formats["locked"])
             sheet.write_string(row, 2, stream.code, formats["choice"])
+            # A formula with its result stored: every program shows the name at once, and a
+            # changed code shows its own.
+            sheet.write_formula(row, 5, f'=IFERROR(VLOOKUP(C{row + 1},{names},2,FALSE),"")',
+                                formats["locked"], stream.name)
             if line is not None:
                 sheet.write_number(row, 3, line.amount, formats["money"])
                 sheet.write_string(row, 4, line.note, formats["text"])
@@ -101,8 +111,9 @@ def _write_budget_sheet(workbook, formats, cooperative, year: int, budget) -> No
     sheet.set_column(2, 2, 20)
     sheet.set_column(3, 3, 16)
     sheet.set_column(4, 4, 50)
+    sheet.set_column(5, 5, 30)
     sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, last, len(HEADER) - 1)
+    sheet.autofilter(0, 0, last, len(HEADER))
     sheet.protect("", {"autofilter": True, "sort": False, "format_columns": True})
 
 
@@ -120,9 +131,10 @@ def _write_info_sheet(workbook, formats, budget_round, organisation) -> None:
         sheet.write_row(i, 0, values)
     sheet.write(6, 0, "Vul op het blad 'Begroting' per buurt en financieringsstroom het bedrag "
                       "in euro's in (hoogstens 2 decimalen). Een leeg bedrag betekent: geen regel.")
-    sheet.write_row(8, 0, ["Financieringsstroom", "Code", "Naam"], formats["header"])
+    sheet.write_row(STREAMS_FIRST_ROW - 2, 0, ["Financieringsstroom", "Code", "Naam"],
+                    formats["header"])
     streams = FundingStream.objects.filter(cooperative=cooperative).order_by("code")
-    for i, stream in enumerate(streams, start=9):
+    for i, stream in enumerate(streams, start=STREAMS_FIRST_ROW - 1):
         sheet.write_row(i, 0, [stream.get_law_display(), stream.code, stream.name])
     sheet.set_column(0, 0, 26)
     sheet.set_column(1, 1, 18)
@@ -151,6 +163,7 @@ def read_upload(data: bytes, *, budget, filename: str = "") -> Upload:
         _read_staff_sheet(book, budget, upload)
     except ss.Refused as exc:
         upload.rows, upload.staff, upload.errors = [], None, exc.messages
+    upload.errors = ss.capped(upload.errors)
     return upload
 
 

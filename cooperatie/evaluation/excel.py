@@ -286,7 +286,7 @@ def upload_measurements(*, cooperative: Cooperative, file, actor, reason: str,
     ]
     if problems:
         problems.sort(key=Problem.sort_key)
-        raise UploadError([p.text(reader.positions) for p in problems])
+        raise UploadError(ss.capped([p.text(reader.positions) for p in problems]))
     try:
         # A dry run saves and rolls back: it fails exactly when the real upload would.
         with transaction.atomic():

@@ -31,7 +31,7 @@ from .ods import OdsBook, is_ods
 from .text import clean_code, clean_note, read_code, read_note
 from .xlsx import XlsxBook, is_xlsx
 
-__all__ = ["EMPTY", "Cell", "Limits", "Refused", "Row", "Sheet", "Workbook", "clean_code",
+__all__ = ["EMPTY", "Cell", "Limits", "Refused", "Row", "Sheet", "Workbook", "capped", "clean_code",
            "clean_note", "column_letter", "header_problems", "open_workbook", "pending",
            "read_code", "read_note", "shown", "where"]
 
@@ -161,6 +161,14 @@ class _CsvBook:
             if cells:
                 collector.add(number, cells)
         return collector.rows
+
+
+def capped(messages: list[str], limit: int = 200) -> list[str]:
+    """The first `limit` messages and how many more there are: a file with an error on every
+    one of its 50,000 rows gets a page that can still be read."""
+    if len(messages) <= limit:
+        return messages
+    return [*messages[:limit], _("… en nog %(n)s fouten.") % {"n": len(messages) - limit}]
 
 
 def header_problems(sheet: Sheet, expected: Sequence[str]) -> list[str]:

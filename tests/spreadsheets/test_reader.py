@@ -177,3 +177,8 @@ def test_by_default_only_the_header_columns_are_read():
     sheet = ss.open_workbook(files.build({"Blad": sheet})).sheet("Blad")
     assert sheet.header() == ["a", "b"]
     assert [(r.number, r.width) for r in sheet.rows] == [(1, 2), (2, 1)]
+
+
+def test_long_error_lists_are_capped():
+    assert ss.capped([str(i) for i in range(5)], limit=3) == ["0", "1", "2",
+                                                               "… en nog 2 fouten."]
