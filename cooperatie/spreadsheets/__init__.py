@@ -19,6 +19,7 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
 
 from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
@@ -36,8 +37,9 @@ __all__ = ["EMPTY", "Cell", "Limits", "Refused", "Row", "Sheet", "Workbook", "ca
            "read_code", "read_note", "shown", "where"]
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected .xlsx
-_MALFORMED = (zipfile.BadZipFile, zlib.error, ParseError, DefusedXmlException, ValueError,
-              KeyError, IndexError, EOFError, OSError, RecursionError, UnicodeError)
+_MALFORMED = (zipfile.BadZipFile, zlib.error, ParseError, ExpatError, DefusedXmlException,
+              ValueError, KeyError, IndexError, EOFError, OSError, RecursionError,
+              UnicodeError)
 
 
 class Sheet:

@@ -2,7 +2,7 @@
 spreadsheet showed it, so that messages can quote what the user typed as they typed it."""
 
 from datetime import date, datetime
-from decimal import Context, Decimal
+from decimal import Context, Decimal, InvalidOperation
 
 from . import errors
 
@@ -22,12 +22,6 @@ class Cell:
 
     def __init__(self, value=None, kind: str = "empty", formula: str | None = None,
                  percent: bool = False):
-        if kind == "number" and value is not None:
-            value = _SHOWN.plus(value)
-            if value.as_tuple().exponent < 0:  # 12500.50 → 12500.5, 4500.00 → 4500
-                value = value.normalize(_SHOWN)
-                if value.as_tuple().exponent > 0:
-                    value = value.quantize(Decimal(1))
         self.value = value
         self.kind = kind
         self.formula = formula
@@ -60,6 +54,22 @@ class Cell:
 
 
 EMPTY = Cell()
+
+
+def number_from_text(text: str) -> Decimal:
+    """A number as a spreadsheet saved it ("12500.5", "0.30000000000000004", "1E-3"), at the
+    15 significant digits spreadsheets calculate and show. Raises Refused when it is none."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise errors.not_valid() from None
+    if not number.is_finite():
+        raise errors.not_valid()
+    if len(text) > 15:  # more digits than a spreadsheet shows (rare: a float's tail)
+        number = _SHOWN.plus(number).normalize(_SHOWN)
+        if number.as_tuple().exponent > 0:
+            number = number.quantize(Decimal(1))
+    return number
 
 
 def dutch_number(number: Decimal) -> str:

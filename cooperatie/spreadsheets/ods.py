@@ -4,13 +4,10 @@ nothing unless they hold something, and then only up to the limits."""
 
 import zipfile
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 
-from defusedxml.ElementTree import iterparse
-
-from . import errors
+from . import errors, xmlsafe
 from .archive import Limits
-from .cells import Cell, Row, RowCollector
+from .cells import Cell, Row, RowCollector, number_from_text
 
 MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -54,18 +51,17 @@ class OdsBook:
     @property
     def sheet_names(self) -> list[str]:
         if self._names is None:
-            with self.archive.open("content.xml") as stream:
-                self._names = _read_content(stream, self.limits)
+            self._names = _read_content(xmlsafe.iterparse(self.archive, "content.xml"),
+                                        self.limits)
         return self._names
 
     def read_sheet(self, name: str, columns: int | None) -> list[Row]:
         collector = RowCollector(name, columns, self.limits)
-        with self.archive.open("content.xml") as stream:
-            _read_content(stream, self.limits, collector)
+        _read_content(xmlsafe.iterparse(self.archive, "content.xml"), self.limits, collector)
         return collector.rows
 
 
-def _read_content(stream, limits: Limits, collector: RowCollector | None = None) -> list[str]:
+def _read_content(events, limits: Limits, collector: RowCollector | None = None) -> list[str]:
     """The names of the tables; with a collector, also the rows of its table."""
     names: list[str] = []
     containers: list = []
@@ -73,7 +69,7 @@ def _read_content(stream, limits: Limits, collector: RowCollector | None = None)
     number = 0
     cells: dict[int, Cell] = {}
     column = 0
-    for event, el in iterparse(stream, events=("start", "end"), forbid_dtd=True):
+    for event, el in events:
         tag = el.tag
         if event == "start":
             if tag in CONTAINERS:
@@ -125,13 +121,7 @@ def _cell(el) -> Cell | None:
         raw = el.get(A_VALUE)
         if raw is None:
             return Cell(None, "number", formula) if formula else None
-        try:
-            number = Decimal(raw)
-        except InvalidOperation:
-            raise errors.not_valid() from None
-        if not number.is_finite():
-            raise errors.not_valid()
-        return Cell(number, "number", formula, percent=kind == "percentage")
+        return Cell(number_from_text(raw), "number", formula, percent=kind == "percentage")
     if kind == "date":
         return Cell(_date(el.get(A_DATE) or ""), "date", formula)
     if kind == "boolean":

@@ -7,14 +7,14 @@ percentage or a date."""
 import re
 import zipfile
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from posixpath import dirname, join, normpath
 
-from defusedxml.ElementTree import fromstring, iterparse
+from defusedxml.ElementTree import fromstring
 
-from . import errors
+from . import errors, xmlsafe
 from .archive import Limits, read_small
-from .cells import Cell, Row, RowCollector, column_letter
+from .cells import Cell, Row, RowCollector, column_letter, number_from_text
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -150,30 +150,36 @@ class XlsxBook:
         if self._shared_part is None or self._shared_part not in self.archive.namelist():
             return []
         ns = self.ns
-        si_tag, t_tag, r_tag = f"{{{ns}}}si", f"{{{ns}}}t", f"{{{ns}}}r"
+        sst, si, t, phonetic = (f"{ns} {n}" for n in ("sst", "si", "t", "rPh"))
         strings: list[str] = []
-        root = None
-        with self.archive.open(self._shared_part) as stream:
-            for event, el in iterparse(stream, events=("start", "end"), forbid_dtd=True):
-                if event == "start":
-                    if root is None:
-                        root = el
-                        declared = max(_int(el.get("uniqueCount")), _int(el.get("count")))
-                        if declared > self.limits.max_strings:
-                            raise errors.out_of_proportion()
-                    continue
-                if el.tag != si_tag:
-                    continue
-                parts = []
-                for child in el:  # text and rich-text runs; not the phonetic guide (rPh)
-                    if child.tag == t_tag:
-                        parts.append(child.text or "")
-                    elif child.tag == r_tag:
-                        parts += [t.text or "" for t in child.iter(t_tag)]
+        parts: list[str] = []
+        state = {"text": False, "phonetic": 0}
+        max_strings = self.limits.max_strings
+
+        def start(name, attrs):
+            if name == t:
+                state["text"] = not state["phonetic"]
+            elif name == phonetic:
+                state["phonetic"] += 1  # a reading guide, not the text
+            elif name == sst and _int(attrs.get("uniqueCount")) > max_strings:
+                raise errors.out_of_proportion()
+
+        def end(name):
+            if name == t:
+                state["text"] = False
+            elif name == phonetic:
+                state["phonetic"] -= 1
+            elif name == si:
                 strings.append(_unescape("".join(parts)))
-                if len(strings) > self.limits.max_strings:
+                parts.clear()
+                if len(strings) > max_strings:
                     raise errors.out_of_proportion()
-                root.clear()
+
+        def data(text):
+            if state["text"]:
+                parts.append(text)
+
+        xmlsafe.expat_parse(self.archive, self._shared_part, start, end, data)
         return strings
 
     def styles(self) -> list[str]:
@@ -214,8 +220,26 @@ class XlsxBook:
         part = self.sheet_parts[name]
         if part not in self.archive.namelist():
             raise errors.not_valid()
-        with self.archive.open(part) as stream:
-            return _SheetReader(self, name, columns).read(stream)
+        if _count_rows(self.archive, part) > self.limits.max_rows + 1:
+            # More <row> elements than an upload may have rows: refused before parsing, in
+            # milliseconds (counting bytes runs at memory speed).
+            raise errors.too_many_rows(name, self.limits.max_rows)
+        return _SheetReader(self, name, columns).read(part)
+
+
+_ROW_MARKS = (b"<row ", b"<row>", b"<row/", b":row ", b":row>", b":row/")
+
+
+def _count_rows(archive: zipfile.ZipFile, part: str) -> int:
+    """How many <row> elements a sheet part has (an upper bound of its rows with content)."""
+    count, tail = 0, b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1024 * 1024):
+            block = tail + chunk
+            count += sum(block.count(mark) for mark in _ROW_MARKS)
+            tail = block[-5:]
+            count -= sum(tail.count(mark) for mark in _ROW_MARKS)  # counted again next time
+    return count + sum(tail.count(mark) for mark in _ROW_MARKS)
 
 
 class _Targets(dict):
@@ -239,7 +263,8 @@ def _letters_to_index(max_columns: int) -> dict[str, int]:
 
 
 class _SheetReader:
-    """One pass over a sheet's XML; memory stays at one row's elements."""
+    """One pass over a sheet's XML with expat handlers: no element tree, so memory stays at
+    one row's cells whatever the sheet holds or declares."""
 
     def __init__(self, book: XlsxBook, name: str, columns: int | None):
         self.book = book
@@ -248,57 +273,72 @@ class _SheetReader:
         self.styles = book.styles()
         self.shared_formulas: dict[str, tuple[str, str]] = {}
 
-    def read(self, stream) -> list[Row]:
+    def read(self, part: str) -> list[Row]:
         ns = self.book.ns
-        sheet_data_tag, row_tag, c_tag = f"{{{ns}}}sheetData", f"{{{ns}}}row", f"{{{ns}}}c"
-        self.v_tag, self.f_tag, self.is_tag = f"{{{ns}}}v", f"{{{ns}}}f", f"{{{ns}}}is"
-        self.t_tag = f"{{{ns}}}t"
-        collector, letters = self.collector, self.letters
-        sheet_data = None
-        number = 0
-        cells: dict[int, Cell] = {}
-        column = -1
-        for event, el in iterparse(stream, events=("start", "end"), forbid_dtd=True):
-            tag = el.tag
-            if event == "start":
-                if tag == row_tag:
-                    number = _int(el.get("r")) or number + 1
-                    cells, column = {}, -1
-                elif tag == sheet_data_tag:
-                    sheet_data = el
-                continue
-            if tag == c_tag:
-                ref = el.get("r")
-                column = letters.get(ref.rstrip(_DIGITS), FAR) if ref else column + 1
+        row_tag, c_tag, v_tag, f_tag, t_tag = (f"{ns} {n}" for n in ("row", "c", "v", "f", "t"))
+        collector, letters, far = self.collector, self.letters, FAR
+        text: list[str] = []
+        state = {"number": 0, "column": -1, "cells": {}, "cell": None, "collect": False}
+
+        def start(name, attrs):
+            if name == c_tag:
+                ref = attrs.get("r")
+                column = letters.get(ref.rstrip(_DIGITS), far) if ref else state["column"] + 1
+                state["column"] = column
                 if column < collector.columns:
-                    cell = self._cell(el, ref)
-                    if cell is not None:
-                        cells[column] = cell
-            elif tag == row_tag:
-                if cells:
-                    collector.add(number, cells)
-                if sheet_data is not None:
-                    sheet_data.clear()  # drop the row just read, and its cells
+                    state["cell"] = {"t": attrs.get("t", "n"), "s": attrs.get("s"), "r": ref}
+                else:
+                    state["cell"] = None
+            elif state["cell"] is not None and name in (v_tag, f_tag, t_tag):
+                text.clear()
+                state["collect"] = True
+                if name == f_tag:
+                    state["cell"]["f_attrs"] = attrs
+            elif name == row_tag:
+                state["number"] = _int(attrs.get("r")) or state["number"] + 1
+                state["cells"], state["column"] = {}, -1
+
+        def end(name):
+            cell = state["cell"]
+            if name == c_tag:
+                if cell is not None:
+                    made = self._cell(cell)
+                    if made is not None:
+                        state["cells"][state["column"]] = made
+                state["cell"] = None
+            elif cell is not None and state["collect"]:
+                state["collect"] = False
+                if name == v_tag:
+                    cell["v"] = "".join(text)
+                elif name == f_tag:
+                    cell["f"] = "".join(text)
+                elif name == t_tag:  # the runs of an inline string
+                    cell["is"] = cell.get("is", "") + "".join(text)
+            elif name == row_tag:
+                if state["cells"]:
+                    collector.add(state["number"], state["cells"])
+
+        def data(chunk):
+            if state["collect"]:
+                text.append(chunk)
+
+        xmlsafe.expat_parse(self.book.archive, part, start, end, data)
         return collector.rows
 
-    def _cell(self, el, ref: str | None) -> Cell | None:
-        kind = el.get("t", "n")
-        v = el.find(self.v_tag)
-        f = el.find(self.f_tag)
-        formula = self._formula(f, ref) if f is not None else None
-        text = v.text if v is not None else None
+    def _cell(self, raw: dict) -> Cell | None:
+        kind = raw["t"]
+        formula = self._formula(raw["f"], raw.get("f_attrs", {}), raw["r"]) if "f" in raw \
+            else None
+        text = raw.get("v")
         if kind == "s":
             if text is None:
                 return None
-            strings = self.book.strings()
             try:
-                return Cell(strings[int(text)], "text", formula)
+                return Cell(self.book.strings()[int(text)], "text", formula)
             except (ValueError, IndexError):
                 raise errors.not_valid() from None
         if kind == "inlineStr":
-            node = el.find(self.is_tag)
-            value = "" if node is None else "".join(t.text or "" for t in node.iter(self.t_tag))
-            return Cell(_unescape(value), "text", formula)
+            return Cell(_unescape(raw.get("is", "")), "text", formula)
         if kind == "str":
             if text is None:
                 return Cell(None, "text", formula) if formula else None
@@ -314,22 +354,18 @@ class _SheetReader:
                 Cell(None, "date", formula) if formula else None)
         if text is None or not text.strip():
             return Cell(None, "number", formula) if formula else None
-        try:
-            number = Decimal(text.strip())
-        except InvalidOperation:
-            raise errors.not_valid() from None
-        if not number.is_finite():
-            raise errors.not_valid()
-        style = self.styles[_int(el.get("s"))] if el.get("s") and _int(el.get("s")) < len(
+        number = number_from_text(text.strip())
+        style = raw["s"]
+        style = self.styles[int(style)] if style and style.isdigit() and int(style) < len(
             self.styles) else ""
         if style == "date":
             return Cell(_serial_date(number, self.book.date1904), "date", formula)
         return Cell(number, "number", formula, percent=style == "percent")
 
-    def _formula(self, f, ref: str | None) -> str:
-        text = (f.text or "").strip()
-        if f.get("t") == "shared":
-            index = f.get("si", "")
+    def _formula(self, text: str, attrs: dict, ref: str | None) -> str:
+        text = text.strip()
+        if attrs.get("t") == "shared":
+            index = attrs.get("si", "")
             if text:
                 self.shared_formulas[index] = (text, ref or "A1")
             elif index in self.shared_formulas:
