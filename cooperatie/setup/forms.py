@@ -1,10 +1,17 @@
 """Forms of the set-up pages: they parse; the services check and write."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from budgets.realisation.models import PeriodKind
+from budgets.realisation.services import realisation_settings_get
+
 from ..models import Cooperative
+from ..numbers import parse_decimal
+from ..spreadsheets.cells import dutch_number
 from ..validators import code_validator
 
 ACCEPT = ".xlsx,.ods,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet," \
@@ -27,14 +34,36 @@ class SettingsForm(forms.Form):
         label=_("Quorum (%)"), min_value=0, max_value=100,
         help_text=_("Welk deel van de zittende bestuursleden moet meestemmen."))
     majority = forms.ChoiceField(label=_("Meerderheid"), choices=Cooperative.Majority.choices)
+    period_kind = forms.ChoiceField(
+        label=_("Perioden van de realisatie"), choices=PeriodKind.choices,
+        help_text=_("Voor nieuwe begrotingsrondes; een ronde houdt de perioden waarmee zij is "
+                    "begonnen."))
+    warning_percent = forms.CharField(
+        label=_("Signaleringsdrempel (%)"), max_length=12,
+        help_text=_("Een signaal als de realisatie tot nu toe meer dan dit percentage boven de "
+                    "begroting tot nu toe ligt; het blokkeert nooit iets."))
     reason = reason_field()
 
-    FIELDS = ("name", "code", "municipality", "quorum_percent", "majority")
+    FIELDS = ("name", "code", "municipality", "quorum_percent", "majority", "period_kind",
+              "warning_percent")
 
     @classmethod
     def for_cooperative(cls, cooperative, data=None):
-        initial = {f: getattr(cooperative, f) for f in cls.FIELDS}
+        initial = {f: getattr(cooperative, f) for f in cls.FIELDS[:5]}
+        realisation = realisation_settings_get(cooperative)
+        initial["period_kind"] = realisation.period_kind
+        initial["warning_percent"] = dutch_number(realisation.warning_percent)
         return cls(data, initial=initial)
+
+    def clean_warning_percent(self):
+        try:
+            value = parse_decimal(self.cleaned_data["warning_percent"], thousands_dot=False)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if value is None or not 0 <= value <= 1000 or value != value.quantize(Decimal("0.01")):
+            raise forms.ValidationError(_("Vul een percentage van 0 tot 1000 in, met hoogstens "
+                                          "2 decimalen, bijvoorbeeld 10 of 12,5."))
+        return value.quantize(Decimal("0.01"))
 
     def values(self) -> dict:
         return {f: self.cleaned_data[f] for f in self.FIELDS}

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from budgets.models import BudgetRound, FundingStream, LumpSumGrant, PartnerBudget
+from budgets.realisation.services import realisation_settings_get, realisation_settings_save
 from partners.models import Organisation, OrganisationRole
 
 from .. import policy
@@ -72,37 +73,47 @@ def cooperative_create(*, code: str, name: str, municipality: str = "", actor,
 
 
 SETTINGS = ("code", "name", "municipality", "quorum_percent", "majority")
+REALISATION = ("period_kind", "warning_percent")  # budgets.realisation's settings
 
 
 @transaction.atomic
 def cooperative_settings_update(*, cooperative: Cooperative, values: dict, actor,
                                 reason: str) -> list[tuple[str, str, str]]:
-    """Change the cooperative's name, code and voting rules; returns (label, old, new)."""
+    """Change the cooperative's name, code and voting rules, and the realisation's period kind
+    and warning threshold, in one go; returns (label, old, new) of what changed."""
     policy.ensure(actor, "cooperative.configure", cooperative)
     locked = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
-    changed = []
-    for name, value in values.items():
-        if name not in SETTINGS:
-            raise ValueError(f"not a setting: {name}")
-        old = getattr(locked, name)
-        if old != value:
-            field = Cooperative._meta.get_field(name)
-            changed.append((str(field.verbose_name), _shown(locked, name),
-                            _shown(Cooperative(**{name: value}), name)))
-            setattr(locked, name, value)
+    unknown = set(values) - set(SETTINGS) - set(REALISATION)
+    if unknown:
+        raise ValueError(f"not a setting: {', '.join(sorted(unknown))}")
+    changed = _set_fields(locked, {k: v for k, v in values.items() if k in SETTINGS})
     code = values.get("code")
     if code and Cooperative.objects.filter(code__iexact=code).exclude(pk=locked.pk).exists():
         raise ValidationError({"code": _("De code '%(code)s' is al in gebruik.") % {
             "code": code}})
     if changed:
         save_recorded(locked, actor=actor, reason=reason)
+    realisation = {k: v for k, v in values.items() if k in REALISATION}
+    if realisation:
+        current = realisation_settings_get(locked)
+        more = _set_fields(current, realisation)
+        if more:
+            realisation_settings_save(
+                cooperative=locked, period_kind=current.period_kind,
+                warning_percent=current.warning_percent,
+                budget_to_date=current.budget_to_date,
+                monthly_percentages=current.monthly_percentages, actor=actor, reason=reason)
+            changed += more
     return changed
 
 
-def _shown(obj, name: str) -> str:
-    display = getattr(obj, f"get_{name}_display", None)
-    value = display() if display else getattr(obj, name)
-    return "" if value is None else str(value)
+def _set_fields(obj, values: dict) -> list[tuple[str, str, str]]:
+    changed = []
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            changed.append((_label(type(obj), name), _text(obj, name), _text(obj, name, value)))
+            setattr(obj, name, value)
+    return changed
 
 
 # --- the whole structure ----------------------------------------------------------------------

@@ -3,12 +3,14 @@ another cooperative's pages are 404; an upload is previewed old → new and appl
 confirmation; nothing is written on GET."""
 
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from budgets.realisation.services import realisation_settings_get
 from cooperatie.models import Cooperative, Neighbourhood, Population
 from cooperatie.setup import excel, selectors
 from cooperatie.setup import structure as s
@@ -63,17 +65,23 @@ def test_settings_are_saved_with_who_and_why(client, tom, django_assert_max_num_
     assert "Tom in de buurt" in page.content.decode()
     response = client.post(reverse("setup:index", args=["tom"]), {
         "name": "Tom in de buurt", "code": "tom", "municipality": "Alphen aan den Rijn",
-        "quorum_percent": "60", "majority": "two_thirds", "reason": "nieuwe statuten"},
-        follow=True)
-    assert "quorum (%): 50 → 60" in response.content.decode()
+        "quorum_percent": "60", "majority": "two_thirds", "period_kind": "quarter",
+        "warning_percent": "12,5", "reason": "nieuwe statuten"}, follow=True)
+    text = response.content.decode()
+    assert "quorum (%): 50 → 60" in text and "signaleringsdrempel (%): 10,00 → 12,50" in text
     tom.refresh_from_db()
     assert (tom.quorum_percent, tom.majority) == (60, "two_thirds")
     assert tom.history.first().history_change_reason == "nieuwe statuten"
+    realisation = realisation_settings_get(tom)
+    assert (realisation.period_kind, realisation.warning_percent) == ("quarter", Decimal("12.50"))
+    assert realisation.history.first().history_user.username == "tom-beheerder"
     bad = client.post(reverse("setup:index", args=["tom"]), {
-        "name": "", "code": "tom met spaties", "quorum_percent": "150", "majority": "simple"})
+        "name": "", "code": "tom met spaties", "quorum_percent": "150", "majority": "simple",
+        "period_kind": "month", "warning_percent": "veel"})
     assert bad.status_code == 400
     text = bad.content.decode()
     assert "Er is niets opgeslagen" in text and "Quorum (%)" in text
+    assert "Signaleringsdrempel (%)</a>: &#x27;veel&#x27; is geen getal." in text
     tom.refresh_from_db()
     assert tom.quorum_percent == 60
 
