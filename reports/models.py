@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,7 +49,22 @@ class ExportJob(models.Model):
                                               name="export_progress_max_100")]
 
     def __str__(self):
-        return f"{self.report} {self.year} ({self.get_status_display()})"
+        return f"{self.report_title} {self.year} ({self.get_status_display()})"
+
+    @property
+    def report_title(self) -> str:
+        """The report's title in words (in the reader's language), not its slug."""
+        from .builders import registry  # the builders import every app's models
+
+        report = registry().get(self.report)
+        return report.title if report else self.report
+
+    @property
+    def download_name(self) -> str:
+        """The file's name for the person downloading it: the (Dutch) title, not the slug."""
+        with translation.override(settings.LANGUAGE_CODE):
+            title = slugify(str(self.report_title))
+        return f"{title}-{self.cooperative.code}-{self.year}.xlsx"
 
     @property
     def path(self):

@@ -65,7 +65,7 @@ def _start(request, cooperative):
         messages.error(request, " ".join(error_lines(exc, ExportJob)))
     else:
         messages.success(request, _("Export gestart: %(report)s %(year)s.")
-                         % {"report": job.report, "year": job.year})
+                         % {"report": job.report_title, "year": job.year})
     return redirect("exports", code=cooperative.code)
 
 
@@ -87,4 +87,4 @@ def export_download(request, code, job_id):
                                                         "job": job}, status=410)
     if job.status != ExportJob.Status.DONE or not job.path.exists():
         raise Http404
-    return FileResponse(job.path.open("rb"), as_attachment=True, filename=job.file_name)
+    return FileResponse(job.path.open("rb"), as_attachment=True, filename=job.download_name)

@@ -1,62 +1,181 @@
 """The one layer that writes workbooks, with the conventions every report shares.
 
-Dutch headers, money in a euro format, frozen headers, autofilter, sensible widths, totals as
-formulas, user text always as text (a note starting with "=" never becomes a formula), and a
-first sheet "Over dit rapport". Decimals stay exact until they are written into a cell.
+Dutch headers, money in a euro format, frozen headers high enough for their text, autofilter,
+print setup, user text always as text (a note starting with "=" never becomes a formula),
+and a first sheet "Over dit rapport" that prints on one page.
+
+Every formula cell carries its value. LibreOffice (with default settings), file previews and
+every reader of saved values (openpyxl data_only, pandas) show what is stored, not what the
+formula would compute; xlsxwriter stores 0 unless told otherwise. So the writer sums each
+total column from the Decimals it writes (exactly, per column) and stores the sum with the
+SUM formula, and its worksheets refuse a formula without a value (`FormulaWithoutValue`).
+Decimals are written as they are: the cell holds their exact digits.
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 import xlsxwriter
 from django.utils import timezone
 from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet, convert_cell_args, convert_range_args
 
 EXCEL_MAX_ROWS = 1_048_576
 MONEY = '"€" #,##0.00;[Red]"€" -#,##0.00'
+LINE_HEIGHT = 15  # points per line of 11-point text
+A4 = 9  # xlsxwriter's paper size code
+PRINT_FIT_WIDTH = 200  # column widths up to this print one landscape page wide (scaled)
+NUMERIC = frozenset({"money", "number", "int", "percent"})
+ZERO = Decimal("0.00")
+APPLICATION = "Samen begroten"
+TOTAL_FORMATS = {"money": "money_total", "int": "int_total"}
 
 
-@dataclass(frozen=True)
+class FormulaWithoutValue(TypeError):
+    """A formula written without the value it computes to: readers would show 0."""
+
+
+def _require_value(formula, value) -> None:
+    if value is None or isinstance(value, float):
+        raise FormulaWithoutValue(
+            f"{formula}: a formula needs its computed value (a Decimal, int or text), "
+            "or LibreOffice and every reader of saved values show 0")
+
+
+@dataclass(frozen=True, slots=True)
 class Formula:
-    """A cell formula ("{row}" is replaced by the row's Excel number) with its value, so
-    Excel users can audit the total and readers without recalculation still see it."""
+    """A cell formula with the value it computes to, from the same Decimals as the cells it
+    refers to. "{row}" in the text becomes the row's Excel number. A text value ("") stands
+    for a formula that shows text, such as an empty IF branch."""
 
     text: str
-    value: Decimal
+    value: Decimal | int | str
+
+    def __post_init__(self):
+        _require_value(self.text, self.value)
+
+
+class Cell(NamedTuple):
+    """A value with its own kind, for a column whose cells differ (the audit's old and new)."""
+
+    value: object
+    kind: str
 
 
 @dataclass(frozen=True)
 class Column:
     header: str
-    kind: str = "text"  # text, money, number, percent, date, datetime, int
+    kind: str = "text"  # text, money, number, percent, date, datetime, int, mixed (Cell values)
     width: int = 14
-    total: bool = False  # a SUM formula under the column
+    total: bool = False  # a SUM formula under the column, with its exact value
+
+
+@dataclass
+class Table:
+    """What `ReportWriter.table` wrote: the number of data rows and, per total column (by
+    header), the exact total stored in the file; per group the subtotals."""
+
+    rows: int = 0
+    totals: dict[str, Decimal] = field(default_factory=dict)
+    subtotals: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+
+    def total(self, header: str) -> Decimal:
+        return self.totals[header]
+
+
+class ValuedWorksheet(Worksheet):
+    """A worksheet that refuses a formula without its value (xlsxwriter would store 0)."""
+
+    @convert_cell_args
+    def write_formula(self, row, col, formula, cell_format=None, value=None):
+        _require_value(formula, value)
+        return super().write_formula(row, col, formula, cell_format, value)
+
+    @convert_range_args
+    def write_array_formula(self, first_row, first_col, last_row, last_col, formula,
+                            cell_format=None, value=None):
+        _require_value(formula, value)
+        return super().write_array_formula(first_row, first_col, last_row, last_col, formula,
+                                           cell_format, value)
+
+    @convert_range_args
+    def write_dynamic_array_formula(self, first_row, first_col, last_row, last_col, formula,
+                                    cell_format=None, value=None):
+        _require_value(formula, value)
+        return super().write_dynamic_array_formula(first_row, first_col, last_row, last_col,
+                                                   formula, cell_format, value)
+
+
+class _Workbook(xlsxwriter.Workbook):
+    worksheet_class = ValuedWorksheet
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines `text` takes when wrapped in a column `width` characters wide. Counted
+    for bold text in the wider font LibreOffice substitutes where Calibri is missing (about
+    0.9 of a column unit per character, measured in its PDF output): width − 1 characters a
+    line leaves a margin, so the row is never too low."""
+    capacity = max(1, math.floor(width) - 1)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        lines += 1
+        used = 0
+        for word in paragraph.split():
+            while len(word) > capacity:  # a word longer than the column breaks anywhere
+                if used:
+                    lines += 1
+                lines += 1
+                word = word[capacity:]
+                used = 0
+                if not word:
+                    break
+            if used and used + 1 + len(word) > capacity:
+                lines += 1
+                used = len(word)
+            else:
+                used += (1 if used else 0) + len(word)
+    return max(lines, 1)
+
+
+def row_height(texts_and_widths: Iterable[tuple[str, float]]) -> float | None:
+    """The height for a row of wrapped cells, or None when one line is enough."""
+    lines = max((wrapped_lines(t, w) for t, w in texts_and_widths), default=1)
+    return lines * LINE_HEIGHT + 3 if lines > 1 else None
 
 
 class ReportWriter:
-    def __init__(self, output, *, constant_memory: bool = False):
-        self.workbook = xlsxwriter.Workbook(output, {
+    def __init__(self, output, *, constant_memory: bool = False,
+                 properties: dict | None = None):
+        self.workbook = _Workbook(output, {
             "constant_memory": constant_memory, "in_memory": not constant_memory,
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
             "remove_timezone": True,
         })
+        # Say who made the file (xlsxwriter's app.xml claims "Microsoft Excel" regardless).
+        self.workbook.set_properties({"author": APPLICATION, "created": timezone.now(),
+                                      **(properties or {})})
         add = self.workbook.add_format
         self.formats = {
             "header": add({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True,
                            "valign": "top"}),
             "title": add({"bold": True, "font_size": 14}),
-            "label": add({"bold": True}),
+            "note": add({"italic": True}),
+            "label": add({"bold": True, "valign": "top", "text_wrap": True}),
+            "wrap": add({"text_wrap": True, "valign": "top"}),
             "text": add({}),
             "money": add({"num_format": MONEY}),
             "money_total": add({"num_format": MONEY, "bold": True, "top": 2}),
             "number_total": add({"num_format": "#,##0.00", "bold": True, "top": 2}),
+            "int_total": add({"num_format": "#,##0", "bold": True, "top": 2}),
             "number": add({"num_format": "#,##0.00"}),
             "int": add({"num_format": "0"}),
             "percent": add({"num_format": "0.0%"}),
             "date": add({"num_format": "dd-mm-yyyy"}),
-            "datetime": add({"num_format": "dd-mm-yyyy hh:mm:ss"}),
+            "datetime": add({"num_format": "dd-mm-yyyy hh:mm"}),
             "total_label": add({"bold": True, "top": 2}),
         }
 
@@ -64,80 +183,196 @@ class ReportWriter:
         self.workbook.close()
 
     def about(self, rows: list[tuple[str, object]]) -> None:
-        """The first sheet: what this report is, for whom, from which data."""
+        """The first sheet: what this report is, for whom, from which data. Prints on one
+        A4 page, however many rows the report adds."""
         sheet = self.workbook.add_worksheet("Over dit rapport")
+        widths = (32, 60)
+        sheet.set_column(0, 0, widths[0])
+        sheet.set_column(1, 1, widths[1])
         sheet.write_string(0, 0, "Over dit rapport", self.formats["title"])
         for i, (label, value) in enumerate(rows, start=2):
             sheet.write_string(i, 0, label, self.formats["label"])
-            self.write_cell(sheet, i, 1, value, "text")
-        sheet.set_column(0, 0, 34)
-        sheet.set_column(1, 1, 70)
+            self.write_cell(sheet, i, 1, value, "wrap")
+            height = row_height([(label, widths[0]), (value, widths[1])])
+            if height:
+                sheet.set_row(i, height)
+        sheet.set_paper(A4)
+        sheet.set_portrait()
+        sheet.fit_to_pages(1, 1)
+        sheet.set_margins(left=0.6, right=0.6, top=0.8, bottom=0.8)
+        sheet.print_area(0, 0, len(rows) + 1, 1)
+        sheet.set_footer("&LOver dit rapport&RPagina &P van &N")
 
     def write_cell(self, sheet, row: int, col: int, value, kind: str) -> None:
+        """One cell of any kind; tables use the faster per-column writers below."""
+        self._cell_writer(sheet, kind)(row, col, value)
+
+    def _cell_writer(self, sheet, kind: str) -> Callable[[int, int, object], None]:
+        """A function writing one cell of a column of this kind: chosen once per column, so
+        the per-cell path is a call and a type test, not a lookup of the kind."""
         fmt = self.formats.get(kind, self.formats["text"])
-        if isinstance(value, Formula):
+        blank, string, number = sheet.write_blank, sheet.write_string, sheet.write_number
+
+        def formula(row, col, value: Formula):
             sheet.write_formula(row, col, value.text.replace("{row}", str(row + 1)), fmt,
-                                float(value.value))  # float ok: an Excel cell
-        elif value is None or value == "":
-            sheet.write_blank(row, col, None, fmt)
-        elif kind in ("money", "number", "int", "percent") and not isinstance(value, str):
-            # The one place a Decimal becomes a float: the cell itself.
-            sheet.write_number(row, col, float(value), fmt)  # float ok: an Excel cell
-        elif kind == "date" and isinstance(value, date):
-            sheet.write_datetime(row, col, value, fmt)
-        elif kind == "datetime" and isinstance(value, datetime):
-            sheet.write_datetime(row, col, timezone.localtime(value).replace(tzinfo=None), fmt)
+                                value.value)
+
+        if kind in NUMERIC:
+            def write(row, col, value):
+                cls = value.__class__
+                if cls is Decimal or cls is int:  # a Decimal keeps its exact digits
+                    number(row, col, value, fmt)
+                elif value is None:
+                    blank(row, col, None, fmt)
+                elif cls is Formula:
+                    formula(row, col, value)
+                elif cls is str:  # e.g. "te weinig waarnemingen"
+                    string(row, col, value, fmt) if value else blank(row, col, None, fmt)
+                else:
+                    number(row, col, value, fmt)
+        elif kind in ("date", "datetime"):
+            zone = timezone.get_default_timezone()  # workbooks show Dutch local time
+
+            def write(row, col, value):
+                if value is None:
+                    blank(row, col, None, fmt)
+                elif isinstance(value, datetime):
+                    if value.tzinfo is not None:
+                        value = value.astimezone(zone).replace(tzinfo=None)
+                    sheet.write_datetime(row, col, value, fmt)
+                elif isinstance(value, date):
+                    sheet.write_datetime(row, col, value, fmt)
+                else:
+                    string(row, col, str(value), fmt)
+        elif kind == "mixed":
+            writers = {}
+
+            def write(row, col, value):
+                if value.__class__ is Cell:
+                    cell_writer = writers.get(value.kind)
+                    if cell_writer is None:
+                        cell_writer = writers[value.kind] = self._cell_writer(sheet, value.kind)
+                    cell_writer(row, col, value.value)
+                elif value is None or value == "":
+                    blank(row, col, None, fmt)
+                else:
+                    string(row, col, str(value), fmt)
         else:
-            sheet.write_string(row, col, str(value), fmt)
+            def write(row, col, value):
+                if value.__class__ is str:
+                    string(row, col, value, fmt) if value else blank(row, col, None, fmt)
+                elif value is None:
+                    blank(row, col, None, fmt)
+                elif value.__class__ is Formula:
+                    formula(row, col, value)
+                else:
+                    string(row, col, str(value), fmt)
+        return write
 
-    def table(self, name: str, columns: list[Column], rows: Iterable[tuple], *,
-              progress=None, title: str | None = None) -> int:
-        """Write rows under a header; continue on "<name> (2)" etc. beyond Excel's row limit.
-        Returns the number of rows written."""
-        count = 0
-        part = 1
-        sheet, first = self._start_sheet(name, columns, title)
-        row = first
+    def table(self, name: str, columns: list[Column], rows: Iterable[list], *,
+              progress=None, title: str | None = None, note: str | None = None,
+              group_by: Callable[[list], str] | None = None) -> Table:
+        """Write rows under a header, with a total row for the total columns; continue on
+        "<name> (2)" etc. beyond Excel's row limit. With `group_by` (row → group label;
+        rows arrive grouped) each group gets its own subtotal and there is no grand total:
+        for groups that must not be added up, such as versions of one plan."""
+        grouped = group_by is not None
+        result = Table(totals={} if grouped else {c.header: ZERO for c in columns if c.total})
+        totals = [i for i, c in enumerate(columns) if c.total]
+        if len({columns[i].header for i in totals}) != len(totals) or columns[0].total:
+            raise ValueError(f"{name}: total columns need their own headers, and the first "
+                             "column holds the label of the total row")
+        part, group = 1, None
+        sheet, first, writers = self._start_sheet(name, columns, title, note)
+        row = section = first  # section: the first row of what the next (sub)total sums
+        sums = [ZERO] * len(columns)
+
+        def close_section() -> int:
+            """The (sub)total row under the current section; returns the next free row."""
+            if not totals or (grouped and group is None):
+                return row
+            label = f"Subtotaal {group}" if grouped else "Totaal"
+            self._total_row(sheet, columns, section, row, sums, label)
+            target = result.subtotals.setdefault(group, {}) if grouped else result.totals
+            for i in totals:
+                header = columns[i].header
+                target[header] = target.get(header, ZERO) + sums[i]
+            return row + 1
+
         for values in rows:
-            if row >= EXCEL_MAX_ROWS - 1:  # keep one row for the totals
+            if grouped and (label := group_by(values)) != group:
+                row = close_section()
+                group, section, sums = label, row, [ZERO] * len(columns)
+            if row >= EXCEL_MAX_ROWS - 2:  # keep room for the total
                 self._finish_sheet(sheet, columns, first, row)
+                row = close_section()
                 part += 1
-                sheet, first = self._start_sheet(f"{name} ({part})", columns, title)
-                row = first
-            for col, (column, value) in enumerate(zip(columns, values, strict=True)):
-                self.write_cell(sheet, row, col, value, column.kind)
+                sheet, first, writers = self._start_sheet(f"{name} ({part})", columns, title,
+                                                          note)
+                row = section = first
+                sums = [ZERO] * len(columns)
+            for col, (write, value) in enumerate(zip(writers, values, strict=True)):
+                write(row, col, value)
+            for i in totals:
+                value = values[i]
+                if value is not None and value.__class__ is not str:
+                    sums[i] += value.value if value.__class__ is Formula else value
             row += 1
-            count += 1
-            if progress is not None and count % 500 == 0:
-                progress(count)
+            result.rows += 1
+            if progress is not None and result.rows % 500 == 0:
+                progress(result.rows)
         self._finish_sheet(sheet, columns, first, row)
-        return count
+        close_section()
+        return result
 
-    def _start_sheet(self, name: str, columns: list[Column], title: str | None):
+    def _total_row(self, sheet, columns, first, end, sums, label) -> None:
+        sheet.write_string(end, 0, label, self.formats["total_label"])
+        for col, column in enumerate(columns):
+            if not column.total:
+                continue
+            fmt = self.formats[TOTAL_FORMATS.get(column.kind, "number_total")]
+            if end == first:  # nothing to add up: a plain 0, not a formula
+                sheet.write_number(end, col, sums[col], fmt)
+                continue
+            cells = f"{xl_rowcol_to_cell(first, col)}:{xl_rowcol_to_cell(end - 1, col)}"
+            sheet.write_formula(end, col, f"=SUM({cells})", fmt, sums[col])
+
+    def _start_sheet(self, name: str, columns: list[Column], title: str | None,
+                     note: str | None):
         sheet = self.workbook.add_worksheet(name[:31])
         top = 0
         if title:
             sheet.write_string(0, 0, title, self.formats["title"])
             top = 2
+        if note:
+            sheet.write_string(1 if title else 0, 0, note, self.formats["note"])
+            top = 2
         for col, column in enumerate(columns):
             sheet.write_string(top, col, column.header, self.formats["header"])
             sheet.set_column(col, col, column.width)
+        height = row_height((c.header, c.width) for c in columns)
+        if height:
+            sheet.set_row(top, height)
         sheet.freeze_panes(top + 1, 0)
-        return sheet, top + 1
+        self._print_setup(sheet, columns, top)
+        return sheet, top + 1, [self._cell_writer(sheet, c.kind) for c in columns]
+
+    def _print_setup(self, sheet, columns: list[Column], header: int) -> None:
+        """Landscape A4, the header on every page; one page wide when that stays readable,
+        else the leading text columns repeat on every page."""
+        sheet.set_paper(A4)
+        sheet.set_landscape()
+        sheet.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
+        sheet.repeat_rows(0, header)
+        if sum(c.width for c in columns) <= PRINT_FIT_WIDTH:
+            sheet.fit_to_pages(1, 0)
+        else:
+            leading = next((i for i, c in enumerate(columns) if c.kind != "text"), 0)
+            if leading:
+                sheet.repeat_columns(0, leading - 1)
+        sheet.set_footer("&L&A&RPagina &P van &N")
 
     def _finish_sheet(self, sheet, columns: list[Column], first: int, end: int) -> None:
-        header = first - 1
+        """The filter over the header and the data rows (not the total under them)."""
         last = max(end - 1, first)
-        sheet.autofilter(header, 0, last, len(columns) - 1)
-        if any(c.total for c in columns):
-            sheet.write_string(end, 0, "Totaal", self.formats["total_label"])
-            for col, column in enumerate(columns):
-                if column.total:
-                    cells = f"{xl_rowcol_to_cell(first, col)}:{xl_rowcol_to_cell(end - 1, col)}"
-                    formula = f"=SUM({cells})" if end > first else "=0"
-                    fmt = "money_total" if column.kind == "money" else "number_total"
-                    sheet.write_formula(end, col, formula, self.formats[fmt])
-
-
-def money_sum(values) -> Decimal:
-    return sum((v for v in values if v is not None), Decimal("0.00"))
+        sheet.autofilter(first - 1, 0, last, len(columns) - 1)

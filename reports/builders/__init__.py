@@ -5,11 +5,13 @@ the ledger while generating and refuses to produce a workbook that disagrees.
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from budgets.models import LedgerEntry, LedgerTransaction
 from cooperatie.models import Area, Cooperative
@@ -85,6 +87,15 @@ def check_equal(label: str, written: Decimal, ledger: Decimal) -> None:
         )
 
 
+def check_each(label: str, written: Mapping, ledger: Mapping) -> None:
+    """Per dimension (partner, neighbourhood…): what the report shows equals the ledger, and
+    nothing is missing on either side (zero amounts aside)."""
+    zero = Decimal("0.00")
+    for key in sorted(set(written) | set(ledger), key=str):
+        check_equal(f"{label} {key}", written.get(key, zero), ledger.get(key, zero))
+
+
+@cache
 def registry() -> dict[str, Report]:
     from . import allocation, audit, ledger, pooled, scorecard, staff
 
@@ -95,26 +106,35 @@ def registry() -> dict[str, Report]:
 
 def build(slug: str, output, scope: Scope, progress: Progress | None = None) -> int:
     """Write report `slug` for `scope` to `output`; return the number of data rows."""
-    report = registry()[slug]
+    with translation.override(settings.LANGUAGE_CODE):  # workbooks are Dutch
+        return _build(registry()[slug], output, scope, progress or (lambda n: None))
+
+
+def _build(report: Report, output, scope: Scope, progress: Progress) -> int:
     scope.last_transaction = (LedgerTransaction.objects.filter(cooperative=scope.cooperative)
                               .order_by("-id").first())
-    writer = ReportWriter(output, constant_memory=report.streaming)
     last = scope.last_transaction
+    writer = ReportWriter(output, constant_memory=report.streaming, properties={
+        "title": f"{report.title} {scope.year}", "subject": scope.description,
+        "company": scope.cooperative.name, "comments": f"Gemaakt door {TOOL_VERSION}",
+    })
     writer.about([
-        ("Rapport", report.title),
+        ("Rapport", str(report.title)),
         ("Coöperatie", f"{scope.cooperative.name} ({scope.cooperative.code})"),
         ("Bereik", scope.description),
         ("Gemaakt op", timezone.localtime().strftime("%d-%m-%Y %H:%M:%S")),
         ("Gemaakt door", scope.requested_by),
         ("Laatste boeking in dit rapport",
-         f"#{last.pk} van {timezone.localtime(last.posted_at):%d-%m-%Y %H:%M}" if last else "geen"),
+         f"boeking {last.pk} van {timezone.localtime(last.posted_at):%d-%m-%Y %H:%M}"
+         if last else "geen"),
         ("Versie", TOOL_VERSION),
         ("Controle", "De totalen zijn bij het maken vergeleken met het grootboek en kloppen "
-                     "tot op de cent."),
+                     "tot op de cent. Elk totaal staat als formule én als bedrag in het "
+                     "bestand, zodat elk rekenprogramma hetzelfde toont."),
         *report.about(scope),
     ])
     try:
-        rows = report.write(writer, scope, progress or (lambda n: None))
+        rows = report.write(writer, scope, progress)
     finally:
         writer.close()
     return rows

@@ -1,6 +1,8 @@
 """The quadruple aim per scope and period, with targets and status. Values based on too few
 respondents are never written as a number."""
 
+from django.utils.translation import gettext_lazy as _
+
 from cooperatie.evaluation.selectors import SUPPRESSED, scopes_of
 from cooperatie.evaluation.selectors import scorecard as scorecard_of
 from cooperatie.models import Area, Neighbourhood, Team
@@ -33,7 +35,7 @@ def _in_scope(evaluation_scope, report_scope) -> bool:
 
 class ScorecardReport(Report):
     slug = "scorecard"
-    title = "Quadruple aim: scorekaart"
+    title = _("Quadruple aim: scorekaart")
 
     def write(self, writer, scope, progress) -> int:
         cards = [scorecard_of(scope.cooperative, scope.year, s)
@@ -54,6 +56,6 @@ class ScorecardReport(Report):
                                (point.note if point.value is None else point.value)]
                               for point in row.trend]
         count = writer.table("Scorekaart", ROWS, rows,
-                             title=f"Quadruple aim {scope.year}: waarde tegen streefwaarde")
+                             title=f"Quadruple aim {scope.year}: waarde tegen streefwaarde").rows
         writer.table("Trend", TREND, trend)
         return count

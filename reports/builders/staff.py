@@ -1,11 +1,15 @@
 """Staff: needs, commitments and gaps per team and expertise; in-kind values per partner."""
 
-from budgets.ledger import balance
-from budgets.models import LedgerEntry
-from partners.selectors import coverage, in_kind_by_partner, round_for
-from reports.writer import Column, money_sum
+from django.utils.translation import gettext_lazy as _
 
-from . import Report, check_equal
+from budgets.ledger import balance, totals
+from budgets.models import LedgerEntry, PartnerBudget
+from partners.selectors import coverage, in_kind_by_partner, round_for
+from reports.writer import Column
+
+from . import Report, check_each, check_equal
+
+NO_BUDGET = _("nog geen begroting")
 
 COVERAGE = [
     Column("Gebied", "text", 20),
@@ -42,7 +46,7 @@ PARTNERS = [
 
 class StaffReport(Report):
     slug = "staff"
-    title = "Inzet van personeel en inbreng in natura"
+    title = _("Inzet van personeel en inbreng in natura")
 
     def write(self, writer, scope, progress) -> int:
         budget_round = round_for(scope.cooperative, scope.year)
@@ -70,7 +74,7 @@ class StaffReport(Report):
             COVERAGE,
             rows,
             title=f"Nodig, toegezegd en tekort per team en expertise {scope.year}",
-        )
+        ).rows
         partners = [
             p
             for p in in_kind_by_partner(budget_round)
@@ -98,15 +102,16 @@ class StaffReport(Report):
             COMMITMENTS,
             commitments,
             title=f"Beschikbaar gesteld personeel {scope.year} (in natura)",
-        )
+        ).rows
         if scope.area is None:
-            writer.table(
+            statuses = {k: str(label) for k, label in PartnerBudget.Status.choices}
+            table = writer.table(
                 "Inbreng in natura",
                 PARTNERS,
                 [
                     [
                         p.organisation.name,
-                        p.budget_status or "",
+                        statuses.get(p.budget_status, str(NO_BUDGET)),
                         p.fte,
                         p.value,
                         p.booked,
@@ -115,6 +120,14 @@ class StaffReport(Report):
                     for p in partners
                 ],
             )
-            booked = scope.ledger_entries().filter(kind=LedgerEntry.Kind.IN_KIND)
-            check_equal("Inbreng in natura", money_sum(p.booked for p in partners), balance(booked))
+            self._check(table, partners, scope)
         return count
+
+    def _check(self, table, partners, scope) -> None:
+        """What the report says is booked equals the ledger, in all and per partner."""
+        booked = scope.ledger_entries().filter(kind=LedgerEntry.Kind.IN_KIND)
+        check_equal("Inbreng in natura", table.total("In het grootboek"), balance(booked))
+        names = {p.organisation.pk: p.organisation.name for p in partners}
+        check_each("Inbreng in natura van", {p.organisation.name: p.booked for p in partners},
+                   {names.get(r["organisation"], r["organisation"]): r["total"]
+                    for r in totals(booked, "organisation")})

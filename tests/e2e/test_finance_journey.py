@@ -15,7 +15,7 @@ def test_finance_exports_the_ledger(page, app_server, tmp_path):
     page.get_by_label("Rapport").select_option(label="Grootboek: alle boekingen")
     page.get_by_label("Jaar").select_option("2026")
     page.get_by_role("button", name="Start export").click()
-    page.get_by_text("Export gestart").wait_for()
+    page.get_by_text("Export gestart: Grootboek: alle boekingen 2026.").wait_for()
     first_row = page.locator("#exports tbody tr").first
     assert first_row.locator("progress").count() == 1 or "klaar" in first_row.inner_text()
     screenshot(page, "exports")
@@ -23,6 +23,7 @@ def test_finance_exports_the_ledger(page, app_server, tmp_path):
     link.wait_for(timeout=60_000)
     with page.expect_download() as download:
         link.click()
+    assert download.value.suggested_filename == "grootboek-alle-boekingen-heerlen-2026.xlsx"
     path = tmp_path / "grootboek.xlsx"
     download.value.save_as(path)
     rows = list(openpyxl.load_workbook(path)["Grootboek"].iter_rows(min_row=2, values_only=True))

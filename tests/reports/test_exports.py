@@ -46,7 +46,9 @@ def test_ledger_report_matches_the_ledger_to_the_cent(heerlen, tmp_path):
     assert "€" in ws.cell(row=2, column=14).number_format
     about = {r[0]: r[1] for r in wb["Over dit rapport"].iter_rows(values_only=True) if r[0]}
     assert about["Coöperatie"] == "Coöperatie Sociaal Heerlen (heerlen)"
-    assert about["Laatste boeking in dit rapport"].startswith("#")
+    assert about["Laatste boeking in dit rapport"].startswith("boeking ")
+    saved = openpyxl.load_workbook(str(path), data_only=True)["Grootboek"]
+    assert Decimal(repr(saved.cell(row=rows + 2, column=14).value)) == balance(entries)
 
 
 def test_pooled_report_has_formulas_previous_year_and_a_chart(heerlen, tmp_path):
@@ -106,8 +108,9 @@ def test_audit_report_lists_changes_old_to_new_with_reason(tom, users, tmp_path)
     assert rows[0][:9] == ("Wanneer", "Wie", "Soort object", "Object", "Wijziging", "Veld", "Oud",
                            "Nieuw", "Reden")
     reopened = [r for r in rows if r[8] == "controle audittrail" and r[5] == "status"]
-    assert reopened and reopened[0][6] == "submitted" and reopened[0][7] == "draft"
-    assert reopened[0][1] == "tom-voorzitter"
+    assert reopened and reopened[0][6] == "ingediend" and reopened[0][7] == "concept"
+    assert reopened[0][1] == users["tom-voorzitter"].get_full_name() != ""
+    assert reopened[0][2:5] == ("Begroting", "GGZ Rijnland 2026", "gewijzigd")
     assert not any("heerlen" in str(r[3]) for r in rows)  # only this cooperative
 
 
@@ -125,11 +128,17 @@ def test_export_command_gives_the_same_workbook(heerlen, tmp_path):
 def test_small_report_runs_at_once_and_downloads(client, heerlen, django_capture_on_commit_callbacks):
     login(client, "heerlen-financien")
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("exports", args=["heerlen"]), {"report": "pooled-budget",
-                                                           "year": 2026})
+        response = client.post(reverse("exports", args=["heerlen"]),
+                               {"report": "pooled-budget", "year": 2026}, follow=True)
     job = ExportJob.objects.get(report="pooled-budget")
     assert job.status == ExportJob.Status.DONE and job.progress == 100
+    page = response.content.decode()
+    assert "Export gestart: Gebundelde begroting 2026." in page  # the title, not the slug
+    assert "Gebundelde begroting 2026</td>" in page
+    assert ">pooled-budget" not in page and "pooled-budget 2026" not in page  # only as a value
     response = client.get(reverse("export_download", args=["heerlen", job.pk]))
+    assert response["Content-Disposition"] == (
+        'attachment; filename="gebundelde-begroting-heerlen-2026.xlsx"')
     data = b"".join(response.streaming_content)
     assert workbook(data).sheetnames[0] == "Over dit rapport"
 
@@ -239,15 +248,24 @@ def test_allocation_report_matches_the_ledger_and_lists_versions(tom, tmp_path):
     build("allocation", str(path), Scope(tom, 2026))
     wb = workbook(str(path))
     assert wb.sheetnames == ["Over dit rapport", "Lumpsums", "Versies en besluiten", "Verdeling",
-                             "Voorschotten"]
-    lines = list(wb["Verdeling"].iter_rows(min_row=4, values_only=True))
-    adopted = sum(Decimal(str(r[8])) for r in lines if r[2] == "vastgesteld")
+                             "Verdeling andere versies", "Voorschotten",
+                             "Voorschotten andere versies"]
     allocated = balance(LedgerEntry.objects.filter(cooperative=tom, year=2026,
                                                    kind=LedgerEntry.Kind.ALLOCATION))
-    assert adopted.quantize(Decimal("0.01")) == allocated > 0
-    versions = list(wb["Versies en besluiten"].iter_rows(min_row=2, values_only=True))
-    assert any(v[6] and v[6].startswith("2026-") for v in versions)  # the adopting decision
-    tranches = list(wb["Voorschotten"].iter_rows(min_row=2, values_only=True))
-    tranche_total = sum(Decimal(str(t[6])) for t in tranches
-                        if t[0] != "Totaal" and t[2] == "vastgesteld")
-    assert tranche_total.quantize(Decimal("0.01")) == allocated
+    grant = tom.grants.get(year=2026).amount
+    assert allocated == grant == Decimal("4200000.00")  # the demo: version 2 is only proposed
+    saved = openpyxl.load_workbook(str(path), data_only=True)
+    for sheet in ("Verdeling", "Voorschotten"):  # the version in force only, total = the ledger
+        rows = list(saved[sheet].iter_rows(min_row=4, values_only=True))
+        assert {r[2] for r in rows[:-1]} == {"vastgesteld"} and rows[-1][0] == "Totaal"
+        assert Decimal(repr(rows[-1][-1])) == allocated
+    for sheet in ("Verdeling andere versies", "Voorschotten andere versies"):
+        rows = list(saved[sheet].iter_rows(min_row=4, values_only=True))
+        assert {r[2] for r in rows[:-1]} == {"voorgesteld"}
+        assert rows[-1][0].startswith("Subtotaal ") and "versie 2 (voorgesteld)" in rows[-1][0]
+        assert Decimal(repr(rows[-1][-1])) == grant  # its own subtotal, not added to the total
+    assert "niet in werking" in saved["Verdeling andere versies"]["A2"].value
+    versions = list(wb["Versies en besluiten"].iter_rows(min_row=4, values_only=True))
+    assert [(v[1], v[2], v[3]) for v in versions] == [(1, "vastgesteld", "ja"),
+                                                      (2, "voorgesteld", "nee")]
+    assert versions[0][7].startswith("2026-")  # the adopting decision
