@@ -116,8 +116,8 @@ class IndicatorForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Excel-bestand (.xlsx)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    file = forms.FileField(label=_("Ingevuld sjabloon (.xlsx of .ods)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.ods"}))
     dry_run = forms.BooleanField(label=_("Alleen controleren, nog niets opslaan"),
                                  required=False)
     reason = ReasonField(required=False)
