@@ -197,7 +197,8 @@ class MembershipAdmin(CooperativeScopedAdmin):
 
 @admin.register(BoardSeat)
 class BoardSeatAdmin(CooperativeScopedAdmin):
-    list_display = ["user", "role", "organisation", "cooperative", "valid_from", "valid_to"]
+    list_display = ["user", "role", "organisation", "cooperative", "valid_from", "valid_to",
+                    "may_close_early"]
     list_filter = ["cooperative", "role"]
     list_select_related = ["user", "organisation", "cooperative"]
 

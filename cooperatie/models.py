@@ -30,6 +30,11 @@ class Cooperative(models.Model):
     )
     majority = models.CharField(_("meerderheid"), max_length=12, choices=Majority.choices,
                                 default=Majority.SIMPLE)
+    voting_days = models.PositiveSmallIntegerField(
+        _("stemtermijn (dagen)"), default=7, validators=[MinValueValidator(1),
+                                                        MaxValueValidator(90)],
+        help_text=_("Hoe lang een voorstel standaard openstaat voor stemming."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -39,6 +44,8 @@ class Cooperative(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quorum_percent__lte=100),
                                    name="cooperative_quorum_percent_valid"),
+            models.CheckConstraint(condition=Q(voting_days__gte=1, voting_days__lte=90),
+                                   name="cooperative_voting_days_valid"),
         ]
 
     def __str__(self):
@@ -256,6 +263,10 @@ class BoardSeat(models.Model):
         related_name="board_seats", verbose_name=_("vertegenwoordigt"),
     )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    may_close_early = models.BooleanField(
+        _("mag stemmingen vóór de termijn sluiten"), default=False,
+        help_text=_("De voorzitter mag dat altijd; wie de coöperatie daarnaast aanwijst."),
+    )
     valid_from = models.DateField(_("vanaf"))
     valid_to = models.DateField(_("tot en met"), null=True, blank=True)
     history = HistoricalRecords()

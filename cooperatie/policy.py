@@ -25,6 +25,7 @@ class Roles:
     superuser: bool = False
     board: bool = False
     treasurer: bool = False
+    closer: bool = False  # the chair, or a board member the cooperative names
     finance: bool = False
     administrator: bool = False
     director_of: frozenset[int] = frozenset()
@@ -76,10 +77,11 @@ def roles_for(user, cooperative) -> Roles:
     from .models import BoardSeat, CooperativeRole, Membership
 
     today = timezone.localdate()
-    seats = set(
+    seat_rows = list(
         BoardSeat.objects.filter(active_on(today), cooperative=cooperative, user=user)
-        .values_list("role", flat=True)
+        .values_list("role", "may_close_early")
     )
+    seats = {role for role, _closer in seat_rows}
     coop_roles = set(
         CooperativeRole.objects.filter(cooperative=cooperative, user=user)
         .values_list("role", flat=True)
@@ -95,6 +97,7 @@ def roles_for(user, cooperative) -> Roles:
         superuser=user.is_superuser,
         board=bool(seats),
         treasurer=BoardSeat.Role.TREASURER in seats,
+        closer=any(role == BoardSeat.Role.CHAIR or closer for role, closer in seat_rows),
         finance=CooperativeRole.Role.FINANCE in coop_roles,
         administrator=CooperativeRole.Role.ADMINISTRATOR in coop_roles,
         director_of=frozenset(o for o, r in org_roles if r == OrganisationRole.Role.DIRECTOR),
@@ -182,9 +185,10 @@ RULES: dict[str, Rule] = {
     else r.board or r.any_finance or r.superuser,
     "plan.draft": lambda r, coop: r.board,
     "proposal.view": lambda r, proposal: r.member,
-    # Only seated board members vote (a seat active today) and close a vote.
+    # Only seated board members vote (a seat active today); before the deadline only the chair
+    # (or whom the cooperative names) closes a vote; at the deadline it closes by itself.
     "proposal.vote": lambda r, proposal: r.board,
-    "proposal.close": lambda r, proposal: r.board,
+    "proposal.close": lambda r, proposal: r.closer,
     "decision.view": lambda r, coop: r.member,
     "indicator.manage": lambda r, coop: r.board,
     "measurement.enter": lambda r, coop: r.board or r.administrator,

@@ -155,11 +155,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
-# With `celery -A cooperatie beat`: fail exports whose worker died, remove expired files.
+# With `celery -A cooperatie beat` (or a worker with -B): fail exports whose worker died, remove
+# expired files and previews, close proposals at their deadline.
 CELERY_BEAT_SCHEDULE = {
     "export-housekeeping": {"task": "reports.tasks.housekeeping", "schedule": 15 * 60},
     "uploads-sweep": {"task": "cooperatie.tasks.uploads_sweep", "schedule": 15 * 60},
+    # Close the board's proposals whose deadline has passed (and record their decisions).
+    "governance-deadlines": {"task": "cooperatie.governance.tasks.close_due_proposals",
+                             "schedule": env_int("DEADLINE_CHECK_SECONDS", 60)},
 }
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- Content-Security-Policy: everything from our own origin, nothing inline -----------------
 # No inline <script>, no style= attributes, no on*= handlers: JS and CSS live in static files

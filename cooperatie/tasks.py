@@ -15,3 +15,7 @@ def uploads_sweep() -> int:
     from cooperatie.spreadsheets import pending
 
     return pending.sweep()
+
+
+# The board's deadlines (cooperatie/governance/tasks.py), found by the worker through here.
+from .governance.tasks import close_due_proposals  # noqa: E402,F401

@@ -10,17 +10,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextlib.contextmanager
-def running_worker():
+def running_worker(*, beat: bool = False, beat_seconds: int = 1):
+    """With `beat`, the worker runs the scheduler too (-B, as the demo does), checking the
+    board's deadlines every `beat_seconds`."""
     from django.db import connection
 
     # The worker must use the database the tests use (test_… or the test SQLite file).
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings",
-           "WORKER_DATABASE_NAME": str(connection.settings_dict["NAME"])}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cooperatie", "worker", "--pool=solo",
-         "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env,
-    )
+           "WORKER_DATABASE_NAME": str(connection.settings_dict["NAME"]),
+           "DEADLINE_CHECK_SECONDS": str(beat_seconds)}
+    command = [sys.executable, "-m", "celery", "-A", "cooperatie", "worker", "--pool=solo",
+               "--loglevel=WARNING", "--without-gossip", "--without-mingle",
+               "--without-heartbeat"]
+    if beat:
+        command.append("-B")
+    worker = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
         yield worker
     finally:

@@ -21,8 +21,10 @@ class Proposal(models.Model):
         GENERAL = "general", _("algemeen besluit")
 
     class Status(models.TextChoices):
+        DRAFT = "draft", _("concept")
         OPEN = "open", _("open voor stemming")
         CLOSED = "closed", _("gesloten")
+        WITHDRAWN = "withdrawn", _("ingetrokken")
 
     cooperative = models.ForeignKey(
         "cooperatie.Cooperative", models.PROTECT, related_name="proposals",
@@ -30,14 +32,19 @@ class Proposal(models.Model):
     )
     kind = models.CharField(_("soort"), max_length=12, choices=Kind.choices)
     title = models.CharField(_("titel"), max_length=300)
-    description = models.TextField(_("omschrijving"), blank=True, max_length=4000)
+    description = models.TextField(_("tekst"), blank=True, max_length=20000)
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="drafted_proposals",
         verbose_name=_("opgesteld door"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.OPEN)
-    opened_at = models.DateTimeField(_("geopend op"), default=timezone.now)
+    # A change to a proposal put to the board is a new version; opening it withdraws the old.
+    version = models.PositiveSmallIntegerField(_("versie"), default=1)
+    supersedes = models.ForeignKey("self", models.PROTECT, null=True, blank=True,
+                                   related_name="superseded_by", verbose_name=_("vervangt"))
+    opened_at = models.DateTimeField(_("voorgelegd op"), null=True, blank=True)
+    deadline = models.DateTimeField(_("stemtermijn tot"), null=True, blank=True)
     closed_at = models.DateTimeField(_("gesloten op"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -47,18 +54,30 @@ class Proposal(models.Model):
         ordering = ["cooperative", "-opened_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="open", closed_at__isnull=True)
-                | Q(status="closed", closed_at__isnull=False),
-                name="proposal_closed_at_matches_status",
+                condition=Q(status="draft", opened_at__isnull=True, deadline__isnull=True,
+                            closed_at__isnull=True)
+                | Q(status="open", opened_at__isnull=False, deadline__isnull=False,
+                    closed_at__isnull=True)
+                | Q(status="closed", opened_at__isnull=False, closed_at__isnull=False)
+                | Q(status="withdrawn", closed_at__isnull=False),
+                name="proposal_dates_match_status",
             ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="proposal_version_valid"),
         ]
 
     def __str__(self):
         return self.title
 
     @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    def deadline_passed(self, now=None) -> bool:
+        return self.deadline is not None and self.deadline <= (now or timezone.now())
 
 
 class Vote(models.Model):
@@ -78,6 +97,8 @@ class Vote(models.Model):
         help_text=_("Een stem met een belangenconflict telt niet mee, ook niet voor het quorum."),
     )
     cast_at = models.DateTimeField(_("uitgebracht op"), default=timezone.now)
+    # A vote may be changed until the vote closes; every change is in the history.
+    changed_at = models.DateTimeField(_("gewijzigd op"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -104,6 +125,11 @@ class Decision(models.Model):
         ADOPTED = "adopted", _("aangenomen")
         REJECTED = "rejected", _("verworpen")
 
+    class Closure(models.TextChoices):
+        BY_CLOSER = "manual", _("gesloten door een bestuurslid")
+        DEADLINE = "deadline", _("gesloten bij het verstrijken van de termijn")
+        ALL_VOTED = "all_voted", _("gesloten toen alle zittende bestuursleden hadden gestemd")
+
     proposal = models.OneToOneField(Proposal, models.PROTECT, related_name="decision",
                                     verbose_name=_("voorstel"))
     cooperative = models.ForeignKey(
@@ -125,8 +151,12 @@ class Decision(models.Model):
     four_eyes_met = models.BooleanField(_("vier-ogenprincipe voldaan"))
     explanation = models.TextField(_("uitleg van de uitslag"))
     reasons = models.TextField(_("overwegingen"), blank=True, max_length=4000)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT,
-                                  related_name="closed_decisions", verbose_name=_("gesloten door"))
+    closure = models.CharField(_("hoe gesloten"), max_length=10, choices=Closure.choices,
+                               default=Closure.BY_CLOSER)
+    # Empty when the vote closed by itself (deadline, or every seated member voted).
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
+                                  blank=True, related_name="closed_decisions",
+                                  verbose_name=_("gesloten door"))
     history = HistoricalRecords()
 
     class Meta:
@@ -139,6 +169,11 @@ class Decision(models.Model):
             models.UniqueConstraint(fields=["cooperative", "year", "sequence"],
                                     name="decision_sequence_unique"),
             models.CheckConstraint(condition=Q(sequence__gte=1), name="decision_sequence_valid"),
+            models.CheckConstraint(
+                condition=Q(closure="manual", closed_by__isnull=False)
+                | (~Q(closure="manual") & Q(closed_by__isnull=True)),
+                name="decision_closed_by_matches_closure",
+            ),
             models.CheckConstraint(
                 condition=~Q(outcome="adopted")
                 | Q(quorum_reached=True, majority_reached=True, four_eyes_met=True),

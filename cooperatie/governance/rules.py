@@ -16,6 +16,7 @@ Per cooperative: `quorum_percent` and `majority` on Cooperative; four-eyes alway
 Adopted only when all three hold; otherwise rejected, and the decision says why.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.utils.translation import gettext
@@ -95,3 +96,11 @@ def tally(votes, *, seated: int, drafter_id: int, quorum_percent: int,
             "verschillende voorstemmers nodig.") % {"n": len(approvers)})
     return Tally(n_for, n_against, n_abstain, conflicted, seated, approvers, quorum,
                  majority_ok, four_eyes, lines)
+
+
+def state_key(votes, seated_ids) -> str:
+    """A short fingerprint of everything the result depends on (the votes and who is
+    seated): a confirmation shown for one state is refused when the state has changed."""
+    parts = sorted((v.user_id, v.choice, bool(v.conflict_of_interest)) for v in votes)
+    text = repr((parts, sorted(seated_ids)))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

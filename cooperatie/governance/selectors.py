@@ -1,8 +1,13 @@
 """Reads about proposals, votes and decisions; a constant number of queries whatever the
 number of decisions."""
 
-from django.db.models import Prefetch
+from datetime import timedelta
 
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from .. import policy
+from ..models import BoardSeat
 from .models import Decision, Proposal, Vote
 from .subjects import subjects_for
 
@@ -31,3 +36,19 @@ def register(cooperative) -> list[Decision]:
     for decision in decisions:
         decision.subject = subjects.get(decision.proposal_id)
     return decisions
+
+
+def seated_users(cooperative) -> dict[int, object]:
+    """The board members seated today, by user id (for "who has not voted yet")."""
+    seats = (BoardSeat.objects.filter(policy.active_on(timezone.localdate()),
+                                      cooperative=cooperative)
+             .select_related("user").order_by("user__last_name", "user__username"))
+    return {seat.user_id: seat.user for seat in seats}
+
+
+def closing_within(hours: int, now=None):
+    """Open proposals whose deadline falls within `hours` from now (for reminders)."""
+    now = now or timezone.now()
+    return (Proposal.objects.filter(status=Proposal.Status.OPEN, deadline__gt=now,
+                                    deadline__lte=now + timedelta(hours=hours))
+            .select_related("cooperative").order_by("deadline"))

@@ -1,8 +1,18 @@
-"""The board's decision process: put a proposal to the board, vote, close it into a numbered
-decision and let the subject carry it out (subjects.py). Keyword-only, one transaction each,
-history with the acting user and a reason."""
+"""The board's decision process: put a proposal to the board with a deadline, vote (and change
+one's vote), close it into a numbered decision and let the subject carry it out
+(subjects.py). Keyword-only, one transaction each, history with the acting user and a reason.
 
-from datetime import date
+Closing: at the deadline the scheduled task closes it (`close_due`); before the deadline only
+the chair (or whom the cooperative names, `BoardSeat.may_close_early`) closes it, after a
+confirmation of the tally (`expected_state`); it closes by itself when every seated member has
+voted. Every way ends in `_decide`, under a lock on the cooperative and the proposal, so two
+people closing at the same moment produce one decision.
+
+What others react to (notifications) is published after commit through events.py.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -13,92 +23,228 @@ from django.utils.translation import gettext as _
 from .. import policy
 from ..history import create_recorded, save_recorded
 from ..models import BoardSeat, Cooperative
+from . import events
 from .models import Decision, Proposal, Vote, decision_number
-from .rules import tally
+from .rules import Tally, state_key, tally
 from .subjects import subject_for
 
 
-def seated_count(cooperative, day: date | None = None) -> int:
+def _when(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M")
+
+
+def seated_ids(cooperative, day: date | None = None) -> set[int]:
+    """The users with a board seat on `day` (today by default)."""
     day = day or timezone.localdate()
-    return (BoardSeat.objects.filter(policy.active_on(day), cooperative=cooperative)
-            .values("user").distinct().count())
+    return set(BoardSeat.objects.filter(policy.active_on(day), cooperative=cooperative)
+               .values_list("user_id", flat=True))
+
+
+def seated_count(cooperative, day: date | None = None) -> int:
+    return len(seated_ids(cooperative, day))
+
+
+def default_deadline(cooperative, now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) + timedelta(days=cooperative.voting_days)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a vote stands now: the tally if it closed now, who has not voted, and the
+    fingerprint a confirmation carries."""
+
+    result: Tally
+    not_voted: set[int]
+    state: str
+
+
+def standing(proposal: Proposal, votes=None, seated: set[int] | None = None) -> Standing:
+    cooperative = proposal.cooperative
+    votes = list(proposal.votes.all()) if votes is None else votes
+    seated = seated_ids(cooperative) if seated is None else seated
+    result = tally(votes, seated=len(seated), drafter_id=proposal.drafted_by_id,
+                   quorum_percent=cooperative.quorum_percent, majority=cooperative.majority)
+    return Standing(result, seated - {v.user_id for v in votes}, state_key(votes, seated))
 
 
 def proposal_create(*, cooperative: Cooperative, kind: str, title: str, description: str,
-                    drafted_by, actor, reason: str) -> Proposal:
-    """A proposal put to the board at once (its subject was drafted elsewhere)."""
-    return create_recorded(Proposal, cooperative=cooperative, kind=kind, title=title[:300],
-                           description=description, drafted_by=drafted_by, actor=actor,
-                           reason=reason)
+                    drafted_by, actor, reason: str, deadline: datetime | None = None
+                    ) -> Proposal:
+    """A proposal put to the board at once (its subject was drafted elsewhere), open until
+    `deadline` (by default the cooperative's term from now)."""
+    now = timezone.now()
+    proposal = create_recorded(
+        Proposal, cooperative=cooperative, kind=kind, title=title[:300],
+        description=description, drafted_by=drafted_by, status=Proposal.Status.OPEN,
+        opened_at=now, deadline=deadline or default_deadline(cooperative, now), actor=actor,
+        reason=reason)
+    events.publish(events.PROPOSAL_OPENED, proposal_id=proposal.pk)
+    return proposal
+
+
+def _ensure_open_for_votes(proposal: Proposal) -> None:
+    if not proposal.is_open:
+        raise ValidationError(_("De stemming over “%(title)s” is gesloten; er kan niet meer "
+                                "worden gestemd.") % {"title": proposal.title})
+    if proposal.deadline_passed():
+        raise ValidationError(_("De stemtermijn van “%(title)s” is verstreken op %(when)s; er "
+                                "kan niet meer worden gestemd.")
+                              % {"title": proposal.title, "when": _when(proposal.deadline)})
 
 
 @transaction.atomic
 def vote_cast(*, proposal: Proposal, actor, choice: str, reason: str = "",
               conflict_of_interest: bool = False) -> Vote:
+    """Cast a vote, or change one's vote while the vote is open (recorded in the history).
+    When every seated member has voted, the vote closes at once."""
     if not policy.allowed(actor, "proposal.vote", proposal):
         raise PermissionDenied(_("Alleen zittende bestuursleden van %(coop)s stemmen over "
                                  "voorstellen.") % {"coop": proposal.cooperative})
-    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if not locked.is_open:
-        raise ValidationError(_("De stemming over “%(title)s” is gesloten; er kan niet meer "
-                                "worden gestemd.") % {"title": locked.title})
-    earlier = locked.votes.filter(user=actor).first()
-    if earlier is not None:
-        raise ValidationError(_("U heeft al gestemd over dit voorstel (%(choice)s, op "
-                                "%(when)s); een stem kan niet worden gewijzigd.") % {
-            "choice": earlier.get_choice_display(),
-            "when": timezone.localtime(earlier.cast_at).strftime("%d-%m-%Y %H:%M")})
+    Cooperative.objects.select_for_update().get(pk=proposal.cooperative_id)  # lock order
+    locked = Proposal.objects.select_for_update().select_related("cooperative").get(
+        pk=proposal.pk)
+    _ensure_open_for_votes(locked)
     if choice not in Vote.Choice.values:
         raise ValidationError({"choice": _("Kies voor, tegen of onthouding.")})
     reason = (reason or "").strip()
-    try:
-        with transaction.atomic():
-            vote = Vote(proposal=locked, user=actor, choice=choice, reason=reason,
-                        conflict_of_interest=bool(conflict_of_interest))
-            return save_recorded(vote, actor=actor, reason=_("stem uitgebracht"))
-    except IntegrityError:  # a second vote at the same moment
-        raise ValidationError(_("U heeft al gestemd over dit voorstel.")) from None
+    conflict = bool(conflict_of_interest)
+    vote = locked.votes.filter(user=actor).first()
+    if vote is None:
+        try:
+            with transaction.atomic():
+                vote = save_recorded(
+                    Vote(proposal=locked, user=actor, choice=choice, reason=reason,
+                         conflict_of_interest=conflict),
+                    actor=actor, reason=_("stem uitgebracht"))
+        except IntegrityError:  # a second vote at the same moment
+            raise ValidationError(_("U heeft al gestemd over dit voorstel.")) from None
+    elif (vote.choice, vote.reason, vote.conflict_of_interest) != (choice, reason, conflict):
+        before = vote.get_choice_display()
+        vote.choice, vote.reason, vote.conflict_of_interest = choice, reason, conflict
+        vote.changed_at = timezone.now()
+        save_recorded(vote, actor=actor, reason=_("stem gewijzigd: %(old)s → %(new)s") % {
+            "old": before, "new": vote.get_choice_display()})
+    if not standing(locked).not_voted:
+        _decide(locked, closure=Decision.Closure.ALL_VOTED, actor=actor)
+        proposal.status = locked.status
+    return vote
 
 
 @transaction.atomic
-def proposal_close(*, proposal: Proposal, actor, reasons: str = "") -> Decision:
-    """Close the vote: apply the rules, record the numbered decision and let the subject
-    carry it out."""
+def proposal_close(*, proposal: Proposal, actor, reasons: str = "",
+                   expected_state: str | None = None) -> Decision:
+    """Close the vote before its deadline (the chair, or whom the cooperative names). With
+    `expected_state` (the fingerprint of the tally the closer confirmed) the close is refused
+    when a vote came in or changed since."""
     if not policy.allowed(actor, "proposal.close", proposal):
-        raise PermissionDenied(_("Alleen zittende bestuursleden sluiten een stemming."))
-    # Lock order everywhere: cooperative (the decision numbers), proposal, then the subject.
-    cooperative = Cooperative.objects.select_for_update().get(pk=proposal.cooperative_id)
-    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if not locked.is_open:
-        number = Decision.objects.filter(proposal=locked).values_list("number", flat=True)
+        raise PermissionDenied(_("Alleen de voorzitter (of wie de coöperatie daarvoor "
+                                 "aanwijst) sluit een stemming vóór de termijn; daarna sluit "
+                                 "die vanzelf."))
+    Cooperative.objects.select_for_update().get(pk=proposal.cooperative_id)
+    locked = Proposal.objects.select_for_update().select_related("cooperative").get(
+        pk=proposal.pk)
+    _ensure_not_decided(locked)
+    if expected_state is not None and standing(locked).state != expected_state:
+        raise ValidationError(_("De stand is veranderd sinds u de bevestiging opende (er is "
+                                "gestemd of een stem gewijzigd). Bekijk de nieuwe stand en "
+                                "bevestig opnieuw."), code="stale")
+    decision = _decide(locked, closure=Decision.Closure.BY_CLOSER, actor=actor, closer=actor,
+                       reasons=reasons)
+    proposal.status = locked.status
+    return decision
+
+
+def _ensure_not_decided(proposal: Proposal) -> None:
+    if proposal.is_open:
+        return
+    number = Decision.objects.filter(proposal=proposal).values_list("number", flat=True).first()
+    if number:
         raise ValidationError(_("Over dit voorstel is al besloten (besluit %(number)s).")
-                              % {"number": number.first() or "?"})
+                              % {"number": number})
+    raise ValidationError(_("Dit voorstel staat niet open voor stemming (%(status)s).")
+                          % {"status": proposal.get_status_display()})
+
+
+def close_due(now: datetime | None = None) -> list[Decision]:
+    """Close every open proposal whose deadline has passed (the scheduled task), each in its
+    own transaction; one that is closed meanwhile is skipped."""
+    now = now or timezone.now()
+    due = (Proposal.objects.filter(status=Proposal.Status.OPEN, deadline__lte=now)
+           .order_by("deadline", "pk").values_list("pk", flat=True))
+    decisions = []
+    for pk in list(due):
+        decision = _close_at_deadline(pk, now)
+        if decision is not None:
+            decisions.append(decision)
+    return decisions
+
+
+@transaction.atomic
+def _close_at_deadline(pk: int, now: datetime) -> Decision | None:
+    cooperative_id = Proposal.objects.values_list("cooperative_id", flat=True).get(pk=pk)
+    Cooperative.objects.select_for_update().get(pk=cooperative_id)
+    locked = Proposal.objects.select_for_update().select_related("cooperative", "drafted_by"
+                                                                 ).get(pk=pk)
+    if not locked.is_open or not locked.deadline_passed(now):
+        return None
+    # Nobody closes it: the deadline does. What the decision carries out (a ledger posting)
+    # is done in the name of the one who put the proposal to the board.
+    return _decide(locked, closure=Decision.Closure.DEADLINE, actor=locked.drafted_by)
+
+
+def _decide(proposal: Proposal, *, closure: str, actor, closer=None,
+            reasons: str = "") -> Decision:
+    """Tally, number and record the decision, close the proposal and let the subject carry
+    it out. The caller holds the locks on the cooperative and the proposal."""
+    cooperative = proposal.cooperative
     today = timezone.localdate()
-    result = tally(list(locked.votes.all()), seated=seated_count(cooperative, today),
-                   drafter_id=locked.drafted_by_id, quorum_percent=cooperative.quorum_percent,
-                   majority=cooperative.majority)
+    result = standing(proposal, seated=seated_ids(cooperative, today)).result
     last = (Decision.objects.filter(cooperative=cooperative, year=today.year)
             .aggregate(last=Max("sequence"))["last"] or 0)
     outcome = Decision.Outcome.ADOPTED if result.adopted else Decision.Outcome.REJECTED
     number = decision_number(today.year, last + 1)
-    history_reason = _("besluit %(number)s: %(outcome)s") % {
-        "number": number, "outcome": Decision.Outcome(outcome).label}
-    decision = create_recorded(
-        Decision, proposal=locked, cooperative=cooperative, year=today.year,
-        sequence=last + 1, number=number, decided_on=today, outcome=outcome,
-        votes_for=result.votes_for, votes_against=result.votes_against,
-        votes_abstain=result.votes_abstain, votes_conflicted=result.votes_conflicted,
-        seated=result.seated, quorum_reached=result.quorum_reached,
-        majority_reached=result.majority_reached, four_eyes_met=result.four_eyes_met,
-        explanation="\n".join(result.explanation), reasons=(reasons or "").strip(),
-        closed_by=actor, actor=actor, reason=history_reason,
-    )
-    locked.status, locked.closed_at = Proposal.Status.CLOSED, timezone.now()
-    save_recorded(locked, actor=actor, reason=history_reason)
-    subject = subject_for(locked, lock=True)
+    history_reason = _("besluit %(number)s: %(outcome)s (%(how)s)") % {
+        "number": number, "outcome": Decision.Outcome(outcome).label,
+        "how": Decision.Closure(closure).label}
+    try:
+        with transaction.atomic():
+            decision = create_recorded(
+                Decision, proposal=proposal, cooperative=cooperative, year=today.year,
+                sequence=last + 1, number=number, decided_on=today, outcome=outcome,
+                votes_for=result.votes_for, votes_against=result.votes_against,
+                votes_abstain=result.votes_abstain, votes_conflicted=result.votes_conflicted,
+                seated=result.seated, quorum_reached=result.quorum_reached,
+                majority_reached=result.majority_reached, four_eyes_met=result.four_eyes_met,
+                explanation="\n".join(result.explanation), reasons=(reasons or "").strip(),
+                closure=closure, closed_by=closer, actor=actor, reason=history_reason,
+            )
+    except IntegrityError:  # where row locks are not enforced: the other close won
+        raise ValidationError(_("Over dit voorstel is zojuist al besloten.")) from None
+    proposal.status, proposal.closed_at = Proposal.Status.CLOSED, timezone.now()
+    save_recorded(proposal, actor=actor, reason=history_reason)
+    subject = subject_for(proposal, lock=True)
     if decision.adopted:
         subject.adopted(decision, actor=actor, reason=history_reason)
     else:
         subject.rejected(decision, actor=actor, reason=history_reason)
-    proposal.status = locked.status
+    events.publish(events.PROPOSAL_CLOSED, proposal_id=proposal.pk, decision_id=decision.pk)
     return decision
+
+
+@transaction.atomic
+def decision_record_reasons(*, decision: Decision, actor, reasons: str) -> Decision:
+    """The board's considerations for a decision that closed by itself (deadline, or every
+    member voted): recorded once by the chair (or whom the cooperative names)."""
+    if not policy.allowed(actor, "proposal.close", decision.proposal):
+        raise PermissionDenied(_("Alleen de voorzitter (of wie de coöperatie daarvoor "
+                                 "aanwijst) legt de overwegingen van het bestuur vast."))
+    locked = Decision.objects.select_for_update().get(pk=decision.pk)
+    reasons = (reasons or "").strip()
+    if locked.reasons:
+        raise ValidationError(_("De overwegingen van besluit %(number)s zijn al vastgelegd; "
+                                "ze veranderen niet meer.") % {"number": locked.number})
+    if not reasons:
+        raise ValidationError({"reasons": _("Vul de overwegingen in.")})
+    locked.reasons = reasons
+    save_recorded(locked, actor=actor, reason=_("overwegingen vastgelegd"))
+    return locked

@@ -1,6 +1,7 @@
 """The pages: the treasurer's editor with the split to the cent, the board's vote, the
 register; bad input shown in Dutch with nothing saved; other cooperatives' objects are 404."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -20,6 +21,14 @@ def url(name, code="tom", **kw):
 
 def html(response):
     return response.content.decode()
+
+
+def close_confirmed(client, proposal, reasons=""):
+    """The chair opens the confirmation (tally and outcome) and confirms it."""
+    page = html(client.get(url("close", pk=proposal.pk)))
+    state = re.search(r'name="state" value="([0-9a-f]+)"', page).group(1)
+    return client.post(url("close", pk=proposal.pk), {"reasons": reasons, "state": state},
+                       follow=True)
 
 
 def key_data(plan, values: dict, basis="baseline", method="partners", schedule="quarterly",
@@ -63,8 +72,8 @@ def test_the_treasurer_drafts_from_client_numbers_and_two_others_adopt(client, t
     for name in ("tom-voorzitter", "tom-bestuurslid"):
         login(client, name)
         client.post(url("vote", pk=proposal.pk), {"choice": "for", "reason": "akkoord"})
-    response = client.post(url("close", pk=proposal.pk), {"reasons": "volgens afspraak"},
-                           follow=True)
+    login(client, "tom-voorzitter")
+    response = close_confirmed(client, proposal, "volgens afspraak")
     decision = Decision.objects.get(proposal=proposal)
     assert decision.adopted
     assert f"besluit {decision.number}, aangenomen" in html(response)
@@ -78,7 +87,7 @@ def test_the_treasurer_drafts_from_client_numbers_and_two_others_adopt(client, t
 def test_the_amendment_supersedes_and_the_page_shows_both_versions(client, v1, v2):
     login(client, "tom-voorzitter")
     client.post(url("vote", pk=v2.proposal.pk), {"choice": "for"})
-    client.post(url("close", pk=v2.proposal.pk), {"reasons": "correctie accountant"})
+    close_confirmed(client, v2.proposal, "correctie accountant")
     v1.refresh_from_db()
     v2.refresh_from_db()
     assert (v1.status, v2.status) == ("superseded", "adopted")
@@ -152,11 +161,14 @@ def test_bad_grant_input_is_shown_in_dutch(client, tom):
     assert LumpSumGrant.objects.count() == before
 
 
-def test_voting_twice_or_when_not_seated_shows_a_message(client, v2):
+def test_changing_a_vote_or_voting_when_not_seated_shows_a_message(client, v2):
     proposal = v2.proposal
-    login(client, "tom-penningmeester")  # voted in the demo
+    login(client, "tom-penningmeester")  # voted for in the demo
+    page = html(client.get(url("proposal", pk=proposal.pk)))
+    assert "Uw stem wijzigen" in page and 'value="for" required checked' in page
     response = client.post(url("vote", pk=proposal.pk), {"choice": "against"}, follow=True)
-    assert "U heeft al gestemd over dit voorstel" in html(response)
+    assert "Uw stem is gewijzigd." in html(response)
+    assert Vote.objects.get(proposal=proposal).choice == "against"
     login(client, "tom-directeur")
     response = client.post(url("vote", pk=proposal.pk), {"choice": "for"}, follow=True)
     assert "Alleen zittende bestuursleden van Tom in de buurt stemmen" in html(response)

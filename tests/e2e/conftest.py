@@ -46,7 +46,9 @@ def app_server(tmp_path_factory):
            if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "DEBUG",
                         "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "WORKER_DATABASE_NAME")}
     port = _free_port()
-    env.update(DATA_DIR=str(data), PORT=str(port), PYTHONUNBUFFERED="1")
+    # The demo's worker runs the scheduler (-B); here it checks the deadlines every 2 seconds.
+    env.update(DATA_DIR=str(data), PORT=str(port), PYTHONUNBUFFERED="1",
+               DEADLINE_CHECK_SECONDS="2")
     demo = subprocess.Popen([str(ROOT / "scripts" / "demo")], cwd=ROOT, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = []

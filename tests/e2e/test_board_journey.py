@@ -1,6 +1,7 @@
 """Journey 2: the board reviews the pooled budget and the coverage matrix, votes on the open
-allocation proposal, a second member votes and closes it, the decision is in the register;
-and a drafter who approves their own plan alone is refused."""
+allocation proposal, the last member's vote closes it, the chair records the considerations
+and the decision is in the register; a drafter who approves their own plan alone is
+refused when the chair closes the vote early (after a confirmation of the outcome)."""
 
 from tests.e2e.conftest import login, screenshot
 
@@ -31,16 +32,22 @@ def test_board_reviews_votes_and_decides(browser, app_server):
     _vote_for(page, "eens met de correctie")
     assert "voor" in page.inner_text("main")
 
+    # The third seated member votes: everyone has voted, so the vote closes by itself.
     login(page, "tom-bestuurslid")
     page.goto(proposal_url)
     _vote_for(page, "akkoord")
-    page.get_by_label("Overwegingen van het bestuur (komen in het besluitenregister)").fill(
-        "Correctie op de cliëntaantallen aangenomen.")
-    page.get_by_role("button", name="Stemming sluiten").click()
-    decision = page.get_by_role("heading", name="Besluit 2026-")
+    decision = page.get_by_role("heading", name="Besluit 20")
     decision.wait_for()
     number = decision.inner_text().split()[1].rstrip(":")
-    assert "vastgesteld" in decision.inner_text() or "aangenomen" in decision.inner_text()
+    assert "aangenomen" in decision.inner_text()
+    assert "alle zittende bestuursleden hadden gestemd" in page.inner_text("main")
+
+    login(page, "tom-voorzitter")
+    page.goto(proposal_url)
+    page.get_by_label("Overwegingen van het bestuur (komen in het besluitenregister; "
+                      "eenmalig vast te leggen)").fill("Correctie op de cliëntaantallen aangenomen.")
+    page.get_by_role("button", name="Overwegingen vastleggen").click()
+    assert "De overwegingen zijn vastgelegd" in page.inner_text("main")
 
     page.goto("/c/tom/besluiten/")
     register = page.inner_text("main")
@@ -66,7 +73,16 @@ def test_drafter_cannot_adopt_alone(page):
     assert "60.000,00" in page.inner_text("main")
     page.get_by_role("button", name="Voorleggen aan het bestuur").click()
     _vote_for(page, "mijn eigen voorstel")
-    page.get_by_role("button", name="Stemming sluiten").click()
-    outcome = page.get_by_role("heading", name="Besluit 2026-").inner_text()
+    proposal_url = page.url
+    assert "Stemming nu sluiten" not in page.inner_text("main")  # only the chair closes early
+    # the chair closes early: the confirmation shows the tally and the outcome first
+    login(page, "malberg-voorzitter")
+    page.goto(proposal_url)
+    page.get_by_role("link", name="Stemming nu sluiten…").click()
+    confirmation = page.inner_text("main")
+    assert "Als de stemming nu sluit, is het voorstel verworpen." in confirmation
+    assert "alleen de opsteller stemde voor" in confirmation
+    page.get_by_role("button", name="Ja, sluit de stemming: verworpen").click()
+    outcome = page.get_by_role("heading", name="Besluit 20").inner_text()
     assert "verworpen" in outcome
     assert "alleen de opsteller stemde voor" in page.inner_text("main")

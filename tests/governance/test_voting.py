@@ -26,7 +26,15 @@ def vote(proposal, users, name, choice, conflict=False, reason=""):
 
 
 def close(proposal, users, name="tom-voorzitter", reasons=""):
+    """Closed before the deadline, by the chair unless said otherwise."""
     return svc.proposal_close(proposal=proposal, actor=users[name], reasons=reasons)
+
+
+def closed_by_itself(proposal) -> Decision:
+    """The decision of a vote that closed when every seated member had voted."""
+    decision = Decision.objects.get(proposal=proposal)
+    assert decision.closure == Decision.Closure.ALL_VOTED and decision.closed_by is None
+    return decision
 
 
 def set_rules(cooperative, quorum=None, majority=None):
@@ -56,7 +64,7 @@ def test_a_tie_is_no_majority(proposed, users):
     vote(proposal, users, "tom-voorzitter", "for")
     vote(proposal, users, "tom-bestuurslid", "against")
     vote(proposal, users, DRAFTER, "abstain")
-    decision = close(proposal, users)
+    decision = closed_by_itself(proposal)
     assert not decision.adopted and not decision.majority_reached and decision.quorum_reached
     assert "Meerderheid niet gehaald: 1 voor, 1 tegen, 1 onthouding" in decision.explanation
     plan.refresh_from_db()
@@ -88,7 +96,7 @@ def test_conflicted_votes_count_for_nothing_not_even_the_quorum(proposed, users,
     vote(proposal, users, "tom-voorzitter", "for")
     vote(proposal, users, DRAFTER, "for")
     vote(proposal, users, "tom-bestuurslid", "for", conflict=True)
-    decision = close(proposal, users)
+    decision = closed_by_itself(proposal)
     assert not decision.quorum_reached and not decision.adopted
     assert (decision.votes_for, decision.votes_conflicted) == (2, 1)
 
@@ -98,7 +106,7 @@ def test_a_conflicted_vote_against_does_not_block(proposed, users):
     vote(proposal, users, "tom-voorzitter", "for")
     vote(proposal, users, DRAFTER, "for")
     vote(proposal, users, "tom-bestuurslid", "against", conflict=True)
-    decision = close(proposal, users)
+    decision = closed_by_itself(proposal)
     assert decision.adopted and decision.votes_against == 0 and decision.votes_conflicted == 1
     assert "1 stem(men) met een belangenconflict telden niet mee." in decision.explanation
 
@@ -108,7 +116,7 @@ def test_four_eyes_the_drafter_alone_is_not_enough(proposed, users):
     vote(proposal, users, DRAFTER, "for")
     vote(proposal, users, "tom-voorzitter", "abstain")
     vote(proposal, users, "tom-bestuurslid", "abstain")
-    decision = close(proposal, users)
+    decision = closed_by_itself(proposal)
     assert decision.quorum_reached and decision.majority_reached
     assert not decision.four_eyes_met and not decision.adopted
     assert "alleen de opsteller stemde voor" in decision.explanation
@@ -117,7 +125,7 @@ def test_four_eyes_the_drafter_alone_is_not_enough(proposed, users):
 def test_four_eyes_drafter_and_nobody_else(proposed, users):
     proposal, _ = proposed()
     vote(proposal, users, DRAFTER, "for")
-    decision = close(proposal, users, name=DRAFTER)
+    decision = close(proposal, users)
     assert not decision.four_eyes_met and not decision.adopted
 
 
@@ -134,7 +142,7 @@ def test_four_eyes_drafter_plus_another_approver_is_fine(proposed, users):
     proposal, _ = proposed()
     vote(proposal, users, DRAFTER, "for")
     vote(proposal, users, "tom-bestuurslid", "for")
-    assert close(proposal, users, name=DRAFTER).adopted
+    assert close(proposal, users).adopted
 
 
 def test_a_conflicted_approver_does_not_count_for_four_eyes(proposed, users):
@@ -142,7 +150,7 @@ def test_a_conflicted_approver_does_not_count_for_four_eyes(proposed, users):
     vote(proposal, users, DRAFTER, "for")
     vote(proposal, users, "tom-bestuurslid", "for", conflict=True)
     vote(proposal, users, "tom-voorzitter", "abstain")
-    decision = close(proposal, users)
+    decision = closed_by_itself(proposal)
     assert decision.quorum_reached and not decision.four_eyes_met and not decision.adopted
 
 
@@ -152,7 +160,7 @@ def test_two_thirds_majority(proposed, users, tom):
     vote(proposal, users, "tom-voorzitter", "for")
     vote(proposal, users, DRAFTER, "for")
     vote(proposal, users, "tom-bestuurslid", "against")
-    decision = close(proposal, users)
+    decision = closed_by_itself(proposal)
     assert decision.adopted and "twee derde" in decision.explanation
     # a fourth member: 2 for, 2 against is not two thirds
     extra = users["tom-financien"]
@@ -165,7 +173,7 @@ def test_two_thirds_majority(proposed, users, tom):
     vote(proposal, users, DRAFTER, "for")
     vote(proposal, users, "tom-bestuurslid", "against")
     vote(proposal, users, "tom-financien", "against")
-    decision = close(proposal, users)
+    decision = closed_by_itself(proposal)
     assert not decision.majority_reached and decision.seated == 4
 
 
@@ -204,12 +212,22 @@ def test_adoption_always_meets_every_rule(votes, seated, quorum, drafter, majori
         assert result.votes_for > result.votes_against
 
 
-def test_voting_twice_is_refused(proposed, users):
+def test_a_vote_can_be_changed_until_closing_and_every_change_is_recorded(proposed, users):
     proposal, _ = proposed()
-    vote(proposal, users, "tom-voorzitter", "for")
-    with pytest.raises(ValidationError, match="U heeft al gestemd over dit voorstel \\(voor"):
-        vote(proposal, users, "tom-voorzitter", "against")
-    assert Vote.objects.get(proposal=proposal).choice == "for"
+    first = vote(proposal, users, "tom-voorzitter", "for", reason="eerst")
+    changed = vote(proposal, users, "tom-voorzitter", "against", reason="toch niet")
+    assert changed.pk == first.pk and changed.changed_at is not None
+    assert Vote.objects.get(proposal=proposal).choice == "against"
+    history = list(changed.history.order_by("history_date").values_list(
+        "choice", "reason", "history_change_reason", "history_user"))
+    assert history == [("for", "eerst", "stem uitgebracht", users["tom-voorzitter"].pk),
+                       ("against", "toch niet", "stem gewijzigd: voor → tegen",
+                        users["tom-voorzitter"].pk)]
+    decision = close(proposal, users)
+    assert (decision.votes_for, decision.votes_against) == (0, 1)
+    with pytest.raises(ValidationError, match="is gesloten"):
+        vote(proposal, users, "tom-voorzitter", "for")
+    assert Vote.objects.get(proposal=proposal).choice == "against"
 
 
 @pytest.mark.parametrize("name", ["tom-directeur", "tom-financien", "tom-beheerder",
@@ -243,7 +261,7 @@ def test_closing_twice_is_refused(proposed, users):
     proposal, _ = proposed()
     decision = close(proposal, users)
     with pytest.raises(ValidationError, match=f"al besloten \\(besluit {decision.number}\\)"):
-        close(proposal, users, name="tom-bestuurslid")
+        close(proposal, users)
     assert Decision.objects.filter(proposal=proposal).count() == 1
 
 
@@ -253,12 +271,13 @@ def test_a_choice_must_be_for_against_or_abstain(proposed, users):
         vote(proposal, users, "tom-voorzitter", "misschien")
 
 
-def test_directors_cannot_close(proposed, users):
+@pytest.mark.parametrize("name", ["tom-directeur", "tom-bestuurslid", DRAFTER])
+def test_only_the_chair_closes_before_the_deadline(proposed, users, name):
     proposal, _ = proposed()
-    with pytest.raises(PermissionDenied):
-        close(proposal, users, name="tom-directeur")
+    with pytest.raises(PermissionDenied, match="Alleen de voorzitter"):
+        close(proposal, users, name=name)
     proposal.refresh_from_db()
-    assert proposal.is_open
+    assert proposal.is_open and not Decision.objects.filter(proposal=proposal).exists()
 
 
 def test_decisions_are_numbered_per_cooperative_and_year(proposed, users, tom, heerlen):
@@ -279,9 +298,10 @@ def test_history_records_who_voted_and_decided(proposed, users):
     record = cast.history.get()
     assert record.history_user == users["tom-voorzitter"]
     assert record.history_change_reason == "stem uitgebracht" and record.reason == "akkoord"
-    decision = close(proposal, users, name="tom-bestuurslid")
+    decision = close(proposal, users)
     record = decision.history.get()
-    assert record.history_user == users["tom-bestuurslid"]
-    assert record.history_change_reason == f"besluit {decision.number}: verworpen"
+    assert record.history_user == users["tom-voorzitter"]
+    assert record.history_change_reason == (f"besluit {decision.number}: verworpen (gesloten "
+                                            "door een bestuurslid)")
     latest = proposal.history.first()
-    assert latest.status == "closed" and latest.history_user == users["tom-bestuurslid"]
+    assert latest.status == "closed" and latest.history_user == users["tom-voorzitter"]
