@@ -359,7 +359,8 @@ class ReportWriter:
 
     def _print_setup(self, sheet, columns: list[Column], header: int) -> None:
         """Landscape A4, the header on every page; one page wide when that stays readable,
-        else the leading text columns repeat on every page."""
+        else at full size over several pages, a row's pages one after the other, with the
+        leading text columns (at least the first column) on every page."""
         sheet.set_paper(A4)
         sheet.set_landscape()
         sheet.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
@@ -368,8 +369,8 @@ class ReportWriter:
             sheet.fit_to_pages(1, 0)
         else:
             leading = next((i for i, c in enumerate(columns) if c.kind != "text"), 0)
-            if leading:
-                sheet.repeat_columns(0, leading - 1)
+            sheet.repeat_columns(0, max(leading, 1) - 1)
+            sheet.print_across()
         sheet.set_footer("&L&A&RPagina &P van &N")
 
     def _finish_sheet(self, sheet, columns: list[Column], first: int, end: int) -> None:

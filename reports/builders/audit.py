@@ -31,14 +31,14 @@ META = ["id", "history_date", "history_type", "history_change_reason", "history_
 YES_NO = {True: "ja", False: "nee"}
 
 # How a record is named in words: its fields in a sentence ({field} is the field's value,
-# a related object's name or a choice's label). Models not listed are named by their name,
-# title or number, or by the objects they point to.
+# a related object's name or a choice's label; [ … ] is left out when its fields are empty).
+# Models not listed are named by their name, title or number, or by what they point to.
 NAMED_BY = {
     "cooperatie.Population": "{neighbourhood} {year}",
     "cooperatie.Membership": "{organisation}",
     "cooperatie.BoardSeat": "{user}, {role}",
     "cooperatie.CooperativeRole": "{user}, {role}",
-    "cooperatie.Measurement": "{indicator}, {area}{neighbourhood}{team}, {period} {year}",
+    "cooperatie.Measurement": "{indicator}[, {area}][, {neighbourhood}][, {team}], {period} {year}",
     "cooperatie.Vote": "{user} over {proposal}",
     "partners.OrganisationRole": "{user}, {role} bij {organisation}",
     "partners.TeamNeed": "{team} × {expertise}, {budget_round}",
@@ -46,17 +46,25 @@ NAMED_BY = {
     "budgets.BudgetRound": "{year}",
     "budgets.PartnerBudget": "{organisation} {budget_round}",
     "budgets.BudgetLine": "{neighbourhood} × {funding_stream}, {budget}",
-    "budgets.LumpSumGrant": "{funder}{funder_name} {year}",
+    "budgets.LumpSumGrant": "[{funder}][{funder_name}] {year}",
     "budgets.AllocationPlan": "{grant}, versie {version}",
     "budgets.AllocationKey": "{plan}",
     "budgets.AllocationKeyShare": "{organisation} in {key}",
     "budgets.PlanNeighbourhoodWeight": "{neighbourhood} in {plan}",
-    "budgets.AllocationLine": "{organisation}{neighbourhood}, {plan}",
+    "budgets.AllocationLine": "{organisation}[ in {neighbourhood}], {plan}",
     "budgets.AllocationTranche": "{organisation}, voorschot {number}, {plan}",
 }
 OWN_NAME = ("name", "title", "number", "description")
 FIELD = re.compile(r"{(\w+)}")
-EMPTY_PARTS = re.compile(r"(?:,\s*)+(?=,)|^[,\s]+|[,\s]+$")
+OPTIONAL = re.compile(r"\[([^\]]*)\]")
+
+
+def _fill(pattern: str, values: dict[str, str]) -> str:
+    """The pattern with its fields filled in; optional parts without a value left out."""
+    parts = OPTIONAL.split(pattern)  # text, optional, text, optional, …
+    return "".join(
+        part.format_map(values) if i % 2 == 0 or any(values[f] for f in FIELD.findall(part))
+        else "" for i, part in enumerate(parts)).strip()
 
 
 def historied_models():
@@ -153,7 +161,7 @@ class Namer:
         name = self.cache.get(key)
         if name is None:
             values = {n: render(v) for (n, _a, render), v in zip(self.parts, key, strict=True)}
-            name = self.cache[key] = EMPTY_PARTS.sub("", self.pattern.format_map(values))
+            name = self.cache[key] = _fill(self.pattern, values)
         return name
 
 

@@ -114,6 +114,34 @@ def test_audit_report_lists_changes_old_to_new_with_reason(tom, users, tmp_path)
     assert not any("heerlen" in str(r[3]) for r in rows)  # only this cooperative
 
 
+def test_audit_report_names_objects_in_words_with_amounts_as_numbers(tom, users, tmp_path):
+    from partners.models import Organisation
+
+    director = users["tom-directeur"]
+    budget = budget_services.budget_get_or_create(
+        budget_round=tom.budget_rounds.get(year=2026),
+        organisation=Organisation.objects.get(code="tom-welzijn"), actor=director)
+    hood, stream = tom.neighbourhoods.order_by("code").first(), tom.funding_streams.first()
+    for amount, reason in ((Decimal("87596.00"), "eerste opzet"),
+                           (Decimal("88846.25"), "afgestemd met de verzekeraar, zie mail 3 maart")):
+        budget_services.budget_line_set(budget=budget, neighbourhood=hood, funding_stream=stream,
+                                        amount=amount, note="", actor=director, reason=reason)
+    path = tmp_path / "audit.xlsx"
+    build("audit", str(path), Scope(tom, 2026))
+    ws = workbook(str(path))["Audittrail"]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[2].value == "Begrotingsregel"
+               and r[8].value == "afgestemd met de verzekeraar, zie mail 3 maart")
+    assert [c.value for c in row[1:6]] == [
+        director.get_full_name(), "Begrotingsregel",
+        f"{hood.name} × {stream.name}, Welzijn Rijnstreek 2026", "gewijzigd", "bedrag"]
+    assert (row[6].value, row[7].value) == (87596, 88846.25)
+    assert "€" in row[6].number_format and "€" in row[7].number_format
+    changed = budget.lines.get(neighbourhood=hood, funding_stream=stream).history.first()
+    local = timezone.localtime(changed.history_date).replace(tzinfo=None)
+    assert abs((row[0].value - local).total_seconds()) < 0.01  # Dutch local time, a real date
+    assert row[0].number_format == "dd-mm-yyyy hh:mm"
+
+
 def test_export_command_gives_the_same_workbook(heerlen, tmp_path):
     path = tmp_path / "cmd.xlsx"
     call_command("export_report", "ledger", "--cooperative", "heerlen", "--year", "2026",
