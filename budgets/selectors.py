@@ -1,9 +1,11 @@
 """Reads about rounds, budgets and the ledger."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.utils.translation import gettext
 
 from cooperatie.models import Area, Neighbourhood
 
@@ -25,10 +27,73 @@ def dashboard_budget_panels(user, cooperative, roles) -> dict:
         return panel
     budgets = round_budgets(rnd)
     panel["own"] = [(org, budget) for org, budget in budgets if org.pk in roles.director_of]
+    for _org, budget in panel["own"]:
+        if budget is not None:
+            budget.reopened = reopen_notice(budget)  # shown until it is submitted again
     panel["submitted"] = sum(1 for _, b in budgets if b is not None and b.is_submitted)
     panel["members"] = len(budgets)
     panel["pooled_total"] = pooled_total(cooperative, rnd.year)
+    panel["completeness"] = completeness(cooperative, rnd.year)
     return panel
+
+
+@dataclass
+class Completeness:
+    """How many members have submitted their budget for a year: figures built on submitted
+    budgets are provisional ("voorlopig") until all have. A reopened budget is not submitted
+    (its earlier posting may still change)."""
+
+    year: int
+    members: int
+    missing: list  # organisations whose budget is not submitted
+
+    @property
+    def submitted(self) -> int:
+        return self.members - len(self.missing)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    def __str__(self) -> str:
+        text = gettext("%(n)s van %(m)s ingediend") % {"n": self.submitted, "m": self.members}
+        if self.missing:
+            text += "; " + gettext("nog niet: %(names)s") % {
+                "names": ", ".join(o.name for o in self.missing)}
+        return text
+
+
+def completeness(cooperative, year: int) -> Completeness | None:
+    """Submitted budgets against the members of the year (None: there is no round)."""
+    return completeness_by_year(cooperative, [year])[year]
+
+
+def completeness_by_year(cooperative, years) -> dict[int, Completeness | None]:
+    """`completeness` for several years in three queries."""
+    from cooperatie.models import Membership
+
+    years = sorted(set(years))
+    rounds = {r.year: r for r in cooperative.budget_rounds.filter(year__in=years)}
+    submitted: dict[int, set[int]] = {}
+    for round_id, org_id in PartnerBudget.objects.filter(
+            budget_round__in=rounds.values(), status=PartnerBudget.Status.SUBMITTED
+    ).values_list("budget_round_id", "organisation_id"):
+        submitted.setdefault(round_id, set()).add(org_id)
+    memberships = list(Membership.objects.filter(cooperative=cooperative)
+                       .select_related("organisation").order_by("organisation__name"))
+    out: dict[int, Completeness | None] = {}
+    for year in years:
+        rnd = rounds.get(year)
+        if rnd is None:
+            out[year] = None
+            continue
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        members = {m.organisation_id: m.organisation for m in memberships
+                   if m.valid_from <= end and (m.valid_to is None or m.valid_to >= start)}
+        done = submitted.get(rnd.pk, set())
+        out[year] = Completeness(year, len(members),
+                                 [o for o in members.values() if o.pk not in done])
+    return out
 
 
 def contributions(cooperative, year: int):
@@ -55,10 +120,19 @@ class GridCell:
     amount: Decimal | None
     note: str
     raw: str | None = None  # what the user typed, shown back with errors
+    error: str = ""  # why what the user typed is not an amount
 
     @property
     def key(self) -> str:
         return f"{self.neighbourhood.pk}-{self.funding_stream.pk}"
+
+
+def _sum(cells) -> Decimal | None:
+    """The total of some cells; None when one of them holds a typo (never skip it silently)."""
+    cells = list(cells)
+    if any(c.error for c in cells):
+        return None
+    return sum((c.amount or Decimal("0") for c in cells), Decimal("0.00"))
 
 
 @dataclass
@@ -67,8 +141,8 @@ class GridRow:
     cells: list[GridCell]
 
     @property
-    def total(self) -> Decimal:
-        return sum((c.amount or Decimal("0") for c in self.cells), Decimal("0.00"))
+    def total(self) -> Decimal | None:
+        return _sum(self.cells)
 
 
 @dataclass
@@ -86,13 +160,51 @@ class Grid:
     def rows(self) -> list[GridRow]:
         return [row for area in self.areas for row in area.rows]
 
-    def column_totals(self) -> list[Decimal]:
-        return [sum((r.cells[i].amount or Decimal("0") for r in self.rows), Decimal("0.00"))
-                for i in range(len(self.streams))]
+    def column_totals(self) -> list[Decimal | None]:
+        return [_sum(r.cells[i] for r in self.rows) for i in range(len(self.streams))]
+
+    @property
+    def total(self) -> Decimal | None:
+        return _sum(c for r in self.rows for c in r.cells)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for r in self.rows for c in r.cells if c.error)
+
+
+@dataclass
+class StreamTotal:
+    funding_stream: FundingStream
+    lines: int
+    total: Decimal
+
+
+@dataclass
+class StreamTotals:
+    rows: list[StreamTotal]
+
+    @property
+    def lines(self) -> int:
+        return sum(r.lines for r in self.rows)
 
     @property
     def total(self) -> Decimal:
         return sum((r.total for r in self.rows), Decimal("0.00"))
+
+
+def stream_totals(budget: PartnerBudget) -> StreamTotals:
+    """The budget's lines and money per funding stream (every stream of the cooperative)."""
+    streams = FundingStream.objects.filter(
+        cooperative_id=budget.budget_round.cooperative_id).order_by("code")
+    found = {}
+    if budget.pk:
+        lines = budget.lines.all()
+        counts = dict(lines.values("funding_stream_id").annotate(n=Count("id"))
+                      .values_list("funding_stream_id", "n"))
+        found = {r["funding_stream_id"]: (counts[r["funding_stream_id"]], r["total"])
+                 for r in totals(lines, "funding_stream_id")}
+    return StreamTotals([StreamTotal(s, *found.get(s.pk, (0, Decimal("0.00"))))
+                         for s in streams])
 
 
 # A cooperative with more neighbourhoods than this shows its grid and pooled budget one area at
@@ -301,9 +413,85 @@ def _money_note(rec) -> str:
     return euro(rec.amount) + (f" ({rec.note})" if rec.note else "")
 
 
-def changes_since(budget: PartnerBudget, version: int) -> list[HistoryEvent]:
-    """What others changed after the given version (shown when a save was refused)."""
+# --- after a save was refused: the user's values beside the other person's -----------------
+
+
+@dataclass
+class Conflict:
+    """A cell both the user and someone else changed, differently: (amount, note) when the
+    user started, as the user typed it, and as the other person saved it (None: no line)."""
+
+    cell: GridCell
+    original: tuple | None
+    theirs: tuple | None
+    who: object
+    when: object
+
+
+@dataclass
+class Merge:
+    version: int  # the budget's version now: saving again from here goes through
+    conflicts: list[Conflict]
+    taken: list[Conflict]  # cells only the other person changed: their value is now on screen
+
+
+def grid_merge(budget: PartnerBudget, grid: Grid, version: int) -> Merge:
+    """Merge what the user typed (on top of `version`) with what was saved since, in place:
+    a cell only the user changed keeps the user's value, a cell only others changed takes
+    theirs, a cell both changed differently keeps the user's value and is a conflict to
+    choose."""
+    original, changed = _lines_around(budget, version, grid)
+    merge = Merge(budget.version, [], [])
+    for cell in (c for row in grid.rows for c in row.cells):
+        key = (cell.neighbourhood.pk, cell.funding_stream.pk)
+        record = changed.get(key)
+        if record is None:
+            continue
+        before = original.get(key)
+        theirs = None if record.history_type == "-" else (record.amount, record.note)
+        mine = None if cell.amount is None else (cell.amount, cell.note)
+        if theirs == before or theirs == mine:
+            continue
+        conflict = Conflict(cell, before, theirs, record.history_user, record.history_date)
+        if mine == before:
+            cell.amount, cell.note = theirs if theirs else (None, "")
+            cell.raw = None
+            merge.taken.append(conflict)
+        else:
+            merge.conflicts.append(conflict)
+    return merge
+
+
+def _lines_around(budget, version, grid) -> tuple[dict, dict]:
+    """The budget's lines at `version` ((neighbourhood, stream) → (amount, note)) and the
+    last history record of each line changed after it."""
     mark = budget.history.filter(version=version).order_by("history_date").last()
-    if mark is None:
-        return []
-    return [e for e in budget_history(budget) if e.when > mark.history_date]
+    hoods = [row.neighbourhood.pk for row in grid.rows]
+    records = (BudgetLine.history.filter(budget_id=budget.pk, neighbourhood_id__in=hoods)
+               .select_related("history_user").order_by("history_date", "history_id"))
+    original, changed = {}, {}
+    for rec in records:
+        key = (rec.neighbourhood_id, rec.funding_stream_id)
+        if mark is not None and rec.history_date <= mark.history_date:
+            original[key] = None if rec.history_type == "-" else (rec.amount, rec.note)
+        else:
+            changed[key] = rec
+    return original, changed
+
+
+def reopen_notice(budget: PartnerBudget) -> dict | None:
+    """Why the board reopened this budget (who, when, reason), until it is submitted again."""
+    if budget.pk is None or budget.is_submitted:
+        return None
+    submitted = (budget.history.filter(status=PartnerBudget.Status.SUBMITTED)
+                 .order_by("-history_date", "-history_id").first())
+    if submitted is None:
+        return None
+    reopened = (budget.history.filter(history_date__gte=submitted.history_date)
+                .exclude(history_id=submitted.history_id).select_related("history_user")
+                .order_by("history_date", "history_id").first())
+    if reopened is None:
+        return None
+    user = reopened.history_user
+    return {"who": (user.get_full_name() or user.username) if user else "",
+            "when": reopened.history_date, "reason": reopened.history_change_reason or ""}

@@ -85,8 +85,8 @@ class StaleBudget(ValidationError):
         self.budget = budget
         self.since_version = since_version
         super().__init__(
-            _("Deze begroting is intussen door iemand anders gewijzigd. Uw wijzigingen zijn "
-              "niet opgeslagen; bekijk hieronder wat er veranderd is en voer ze opnieuw in.")
+            _("Deze begroting is intussen door iemand anders gewijzigd; er is niets "
+              "opgeslagen.")
         )
 
 
@@ -242,10 +242,14 @@ def budget_line_set(*, budget: PartnerBudget, neighbourhood: Neighbourhood,
 
 
 @transaction.atomic
-def budget_submit(*, budget: PartnerBudget, actor, reason: str = "") -> PartnerBudget:
+def budget_submit(*, budget: PartnerBudget, actor, reason: str = "",
+                  expected_version: int | None = None) -> PartnerBudget:
     """Lock the budget for the partner and put it on the table: post it to the ledger,
-    reversing what an earlier submission posted."""
+    reversing what an earlier submission posted. With `expected_version`: only that version
+    (the one whose summary the director confirmed)."""
     locked = _lock_editable(_saved(budget, actor), actor)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleBudget(locked, expected_version)
     reason = reason or _("begroting ingediend")
     locked.status = PartnerBudget.Status.SUBMITTED
     locked.submitted_at = timezone.now()

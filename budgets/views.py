@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cooperatie import policy
 from cooperatie import spreadsheets as ss
@@ -150,36 +150,55 @@ def budget_grid(request, code):
     cooperative, budget = _own_budget(request, code)
     page = _page(cooperative, request)
     area = page["area"]
-    context = {"cooperative": cooperative, "budget": budget, **page}
-    back = f"{_url('budget_grid', code)}?jaar={budget.budget_round.year}" + (
-        f"&gebied={area.code}" if area else "")
+    context = {"cooperative": cooperative, "budget": budget, **page,
+               "editable": _editable(request.user, budget)}
     if request.method == "POST":
-        rows, errors = _grid_input(request.POST, budget, area)
-        if errors:
-            context["errors"] = errors
-            context["grid"] = _grid_with(budget, request.POST, area)
-            return render(request, "budgets/grid.html", context, status=400)
-        try:
-            changes = services.budget_lines_save(
-                budget=budget, rows=rows, expected_version=_int(request.POST.get("version")),
-                actor=request.user,
-                reason=request.POST.get("reason") or _("ingevuld op het scherm"),
-            )
-        except services.StaleBudget as exc:
-            budget.refresh_from_db()
-            context.update(stale=exc, others=selectors.changes_since(budget, exc.since_version))
-            context["grid"] = selectors.budget_grid(budget, area)
-            return render(request, "budgets/grid.html", context, status=409)
-        except ValidationError as exc:
-            messages.error(request, " ".join(error_lines(exc)))
-            return redirect(back)
-        messages.success(request, _("Opgeslagen: %(n)s wijziging(en).") % {"n": len(changes)})
-        return redirect(back)
+        return _grid_save(request, code, budget, area, context)
     context["grid"] = selectors.budget_grid(budget, area)
-    context["editable"] = _editable(request.user, budget)
-    if area is not None:
-        context["budget_total"] = balance(budget.lines.all()) if budget.pk else Decimal("0.00")
+    context.update(_grid_extras(budget, area))
     return render(request, "budgets/grid.html", context)
+
+
+def _grid_extras(budget, area) -> dict:
+    extras = {"reopened": selectors.reopen_notice(budget)}
+    if area is not None:
+        extras["budget_total"] = balance(budget.lines.all()) if budget.pk else Decimal("0.00")
+    return extras
+
+
+def _grid_save(request, code, budget, area, context):
+    """Save what was typed. Whatever happens, nothing typed is lost: a typo shows the grid as
+    typed with the cell marked; a save refused because someone else saved first shows the
+    user's values beside the other person's, to choose and save again."""
+    grid = _typed_grid(budget, request.POST, area)
+    context.update(grid=grid, reason=request.POST.get("reason", ""), **_grid_extras(budget, area))
+    if grid.errors:
+        context["errors"] = [
+            (c.key, f"{c.neighbourhood.name}, {c.funding_stream.name}: {c.error}")
+            for row in grid.rows for c in row.cells if c.error]
+        return render(request, "budgets/grid.html", context, status=400)
+    expected = _int(request.POST.get("version"))
+    try:
+        changes = services.budget_lines_save(
+            budget=budget, rows=_line_inputs(grid), expected_version=expected,
+            actor=request.user, reason=request.POST.get("reason") or _("ingevuld op het scherm"),
+        )
+    except services.StaleBudget:
+        budget = services.budget_find(budget_round=budget.budget_round,
+                                      organisation=budget.organisation, actor=request.user)
+        context.update(budget=budget, merge=selectors.grid_merge(budget, grid, expected),
+                       editable=_editable(request.user, budget))
+        return render(request, "budgets/grid.html", context, status=409)
+    except ValidationError as exc:
+        context["errors"] = [(None, line) for line in error_lines(exc)]
+        context["editable"] = _editable(request.user, budget)
+        return render(request, "budgets/grid.html", context, status=400)
+    messages.success(request, _("Opgeslagen: %(n)s wijziging(en).") % {"n": len(changes)})
+    year = budget.budget_round.year
+    if request.POST.get("action") == "submit":
+        return redirect(f"{_url('budget_submit', code)}?jaar={year}&org={budget.organisation.code}")
+    return redirect(f"{_url('budget_grid', code)}?jaar={year}&org={budget.organisation.code}"
+                    + (f"&gebied={area.code}" if area else ""))
 
 
 def _int(value) -> int:
@@ -189,48 +208,77 @@ def _int(value) -> int:
         return -1
 
 
-def _grid_input(post, budget, area) -> tuple[list, list[str]]:
-    """Read every cell of the grid; the cells themselves come from the database, so ids in
-    the form only select among this cooperative's neighbourhoods and streams."""
+def _typed_grid(budget, post, area) -> selectors.Grid:
+    """The grid as the user typed it: each cell's amount read, or the reason it is not an
+    amount. The cells come from the database, so ids in the form only select among this
+    cooperative's neighbourhoods and streams. Where the user chose the other person's value
+    after a refused save ("hun"), that value is taken."""
     grid = selectors.budget_grid(budget, area)
-    rows, errors = [], []
     for cell in (c for row in grid.rows for c in row.cells):
-        raw = post.get(f"a-{cell.key}", "")
-        note = post.get(f"n-{cell.key}", "").strip()
+        prefix = "t-" if post.get(f"keuze-{cell.key}") == "hun" else ""
+        cell.raw = post.get(f"{prefix}a-{cell.key}", "")
+        cell.note = post.get(f"{prefix}n-{cell.key}", "").strip()
         try:
-            amount = parse_amount(raw)
+            cell.amount = parse_amount(cell.raw)
         except ValueError as exc:
-            errors.append(f"{cell.neighbourhood.name}, {cell.funding_stream.name}: {exc}")
+            cell.amount, cell.error = None, str(exc)
             continue
-        if len(note) > excel.NOTE_MAX:
-            errors.append(_("%(where)s: de toelichting is te lang.") % {
-                "where": f"{cell.neighbourhood.name}, {cell.funding_stream.name}"})
-            continue
-        rows.append(services.LineInput(cell.neighbourhood, cell.funding_stream, amount, note))
-    return rows, errors
-
-
-def _grid_with(budget, post, area):
-    """The grid as the user typed it, to show it back with the errors."""
-    grid = selectors.budget_grid(budget, area)
-    for cell in (c for row in grid.rows for c in row.cells):
-        cell.raw = post.get(f"a-{cell.key}", "")
-        cell.note = post.get(f"n-{cell.key}", "")
+        if len(cell.note) > excel.NOTE_MAX:
+            cell.error = _("de toelichting is te lang.")
     return grid
 
 
+def _line_inputs(grid) -> list:
+    return [services.LineInput(c.neighbourhood, c.funding_stream, c.amount, c.note)
+            for row in grid.rows for c in row.cells]
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def budget_submit(request, code):
+    """Submitting, in two steps: the summary of what will be put on the table (GET), then the
+    submission of exactly that version (POST)."""
     cooperative, budget = _own_budget(request, code)
-    try:
-        services.budget_submit(budget=budget, actor=request.user,
-                               reason=request.POST.get("reason", ""))
+    year, org = budget.budget_round.year, budget.organisation.code
+    back = f"{_url('budget_grid', code)}?jaar={year}&org={org}"
+    if not _editable(request.user, budget):
+        messages.error(request, _("Deze begroting kan niet (meer) worden ingediend."))
+        return redirect(back)
+    if request.method == "POST":
+        try:
+            services.budget_submit(budget=budget, actor=request.user,
+                                   reason=request.POST.get("reason", ""),
+                                   expected_version=_int(request.POST.get("version")))
+        except services.StaleBudget:
+            messages.error(request, _("De begroting is gewijzigd sinds u deze samenvatting "
+                                      "opende; er is niets ingediend. Controleer de nieuwe "
+                                      "samenvatting."))
+            return redirect(f"{_url('budget_submit', code)}?jaar={year}&org={org}")
+        except ValidationError as exc:
+            messages.error(request, " ".join(error_lines(exc)))
+            return redirect(back)
         messages.success(request, _("Uw begroting is ingediend en staat nu in het gedeelde "
                                     "grootboek."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(error_lines(exc)))
-    return redirect(f"{_url('budget_grid', code)}?jaar={budget.budget_round.year}")
+        return redirect(back)
+    return render(request, "budgets/submit.html", {
+        "cooperative": cooperative, "budget": budget, **_submit_summary(budget),
+    })
+
+
+def _submit_summary(budget) -> dict:
+    """What submitting puts on the table: money per funding stream, staff and its value in
+    kind (exactly the entries the submission posts)."""
+    from partners.selectors import commitments_of, fte_year
+
+    commitments = list(commitments_of(budget.budget_round, budget.organisation))
+    return {
+        "streams": selectors.stream_totals(budget),
+        "commitments": len(commitments),
+        "fte": sum((fte_year(fte=c.fte, period_start=c.period_start,
+                             period_end=c.period_end) for c in commitments), Decimal("0")),
+        "in_kind": sum((e["amount"] for e in services.in_kind_entries(budget)),
+                       Decimal("0.00")),
+    }
 
 
 # --- Excel template and upload --------------------------------------------------------------
@@ -389,7 +437,12 @@ def pooled(request, code):
         area = Area.objects.filter(cooperative=cooperative, code=request.GET["gebied"]).first()
     # A large cooperative's overview shows its areas; each area shows its neighbourhoods.
     areas_only = area is None and selectors.page_area(cooperative, None) is not None
+    found = selectors.completeness_by_year(cooperative, [rnd.year, rnd.year - 1])
+    completeness, previous = found[rnd.year], found[rnd.year - 1]
     return render(request, "budgets/pooled.html", {
+        "completeness": completeness, "previous_completeness": previous,
+        # a comparison with an incomplete year is no finding yet
+        "provisional": not completeness.complete or (previous and not previous.complete),
         "cooperative": cooperative, "round": rnd, "area": area, "areas_only": areas_only,
         "areas": cooperative.areas.order_by("name"),
         "rounds": cooperative.budget_rounds.order_by("-year"),

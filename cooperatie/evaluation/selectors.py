@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.ledger import totals
 from budgets.models import LedgerEntry
-from budgets.selectors import pooled_total
+from budgets.selectors import completeness_by_year, pooled_total
 
 from ..models import Area, Cooperative, Neighbourhood, Population, Team
 from . import values
@@ -274,6 +274,7 @@ class Scorecard:
     year: int
     scope: Scope
     rows: list[ScorecardRow]
+    completeness: object = None  # budgets.selectors.Completeness of the year, when derived
 
     @cached_property
     def aims(self) -> list[tuple[str, str, list[ScorecardRow]]]:
@@ -307,18 +308,25 @@ def _measured_row(indicator: Indicator, year: int, measurements: list[Measuremen
     )
 
 
-def _derived_row(indicator: Indicator, year: int, figures: dict[int, Figures]) -> ScorecardRow:
+def _derived_row(indicator: Indicator, year: int, figures: dict[int, Figures],
+                 incomplete: set[int]) -> ScorecardRow:
+    """A value from the ledger; computed on a year (or baseline year) whose budgets are not
+    all submitted it is provisional and never judged."""
     trend = []
     for y in range(indicator.first_year, year + 1):
         d = derived_value(indicator, y, figures)
         trend.append(TrendPoint(y, Measurement.Period.YEAR, d.value, note=d.note))
     now = derived_value(indicator, year, figures)
-    return ScorecardRow(
-        indicator, now.value,
-        values.status(now.value, target=indicator.target, direction=indicator.direction,
-                      tolerance=indicator.tolerance),
-        note=now.note, period=str(year), trend=trend,
-    )
+    years = {year}
+    if indicator.method != Indicator.Method.COST_PER_INHABITANT and indicator.baseline_year:
+        years.add(indicator.baseline_year)
+    if now.value is not None and years & incomplete:
+        status = Status.PROVISIONAL
+    else:
+        status = values.status(now.value, target=indicator.target,
+                               direction=indicator.direction, tolerance=indicator.tolerance)
+    return ScorecardRow(indicator, now.value, status, note=now.note, period=str(year),
+                        trend=trend)
 
 
 def scorecard(cooperative: Cooperative, year: int, scope: Scope | None = None) -> Scorecard:
@@ -336,22 +344,25 @@ def scorecard(cooperative: Cooperative, year: int, scope: Scope | None = None) -
         for m in Measurement.objects.filter(indicator__in=[i.pk for i in measured],
                                             year__lte=year, **scope.measurement_fields):
             by_indicator[m.indicator_id].append(m)
-    figures = {}
+    figures, years = {}, set()
     if derived:
         years = {y for i in derived for y in range(i.first_year, year + 1)}
         years |= {i.baseline_year for i in derived if i.baseline_year}
         figures = figures_by_year(scope, years)
+    # derived values count submitted budgets: which years are not complete yet
+    found = completeness_by_year(cooperative, years | {year}) if derived else {}
+    incomplete = {y for y, c in found.items() if c is not None and not c.complete}
     rows = []
     for indicator in indicators:
         if indicator.is_derived:
-            rows.append(_derived_row(indicator, year, figures))
+            rows.append(_derived_row(indicator, year, figures, incomplete))
         else:
             ms = sorted(by_indicator[indicator.pk],
                         key=lambda m: values.period_sort_key(m.year, m.period))
             for m in ms:
                 m.indicator = indicator  # no query per measurement for its indicator
             rows.append(_measured_row(indicator, year, ms))
-    return Scorecard(cooperative, year, scope, rows)
+    return Scorecard(cooperative, year, scope, rows, found.get(year))
 
 
 def scorecard_years(cooperative: Cooperative) -> list[int]:

@@ -27,6 +27,8 @@ class Status(models.TextChoices):
     NEARLY = "nearly", _("bijna")
     NOT_MET = "not_met", _("niet gehaald")
     UNKNOWN = "unknown", _("geen oordeel")
+    # computed from a year whose budgets are not all submitted: no judgement yet
+    PROVISIONAL = "provisional", _("voorlopig, nog niet alle begrotingen ingediend")
 
 
 # --- units and their ranges -------------------------------------------------------------------

@@ -104,6 +104,18 @@ def registry() -> dict[str, Report]:
     return {r.slug: r for r in reports}
 
 
+def completeness_rows(scope: Scope) -> list[tuple[str, str]]:
+    """How many members had submitted when the report was made: figures built on submitted
+    budgets are provisional until all have."""
+    from budgets.selectors import completeness
+
+    found = completeness(scope.cooperative, scope.year)
+    if found is None:
+        return []
+    note = "" if found.complete else "; de cijfers op basis van de begrotingen zijn voorlopig"
+    return [("Ingediende begrotingen", f"{found}{note}")]
+
+
 def build(slug: str, output, scope: Scope, progress: Progress | None = None) -> int:
     """Write report `slug` for `scope` to `output`; return the number of data rows."""
     with translation.override(settings.LANGUAGE_CODE):  # workbooks are Dutch
@@ -131,6 +143,7 @@ def _build(report: Report, output, scope: Scope, progress: Progress) -> int:
         ("Controle", "De totalen zijn bij het maken vergeleken met het grootboek en kloppen "
                      "tot op de cent. Elk totaal staat als formule én als bedrag in het "
                      "bestand, zodat elk rekenprogramma hetzelfde toont."),
+        *completeness_rows(scope),
         *report.about(scope),
     ])
     try:

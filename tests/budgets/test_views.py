@@ -33,7 +33,10 @@ def test_director_fills_saves_and_submits_in_the_browser_flow(client, draft, hoo
     assert sorted(BudgetLine.objects.filter(budget=draft).values_list("amount", flat=True)) == [
         Decimal("99.99"), Decimal("12500.00")]
     before = pooled_total(tom, 2026)
-    client.post(url("budget_submit"), {"jaar": 2026})
+    draft.refresh_from_db()
+    summary = client.get(url("budget_submit")).content.decode()
+    assert "€\xa012.599,99" in summary and "alleen-lezen" in summary
+    client.post(url("budget_submit"), {"jaar": 2026, "version": draft.version})
     draft.refresh_from_db()
     assert draft.status == PartnerBudget.Status.SUBMITTED
     assert pooled_total(tom, 2026) - before == Decimal("12599.99")
@@ -54,20 +57,85 @@ def test_bad_input_in_the_grid_keeps_what_was_typed_and_saves_nothing(client, dr
     assert not BudgetLine.objects.filter(budget=draft).exists()
 
 
-def test_second_save_on_a_stale_version_is_refused_and_shows_the_other_change(
-        client, draft, hoods, streams, users):
+def test_a_refused_save_keeps_everything_and_marks_the_bad_cell(client, draft, hoods, streams):
     login(client, "tom-directeur")
-    loaded = draft.version
-    services.budget_line_set(budget=draft, neighbourhood=hoods[0], funding_stream=streams[0],
-                             amount=Decimal("700.00"), actor=users["tom-directeur"],
-                             reason="collega in ander venster")
+    bad, good = cell(hoods[0], streams[0]), cell(hoods[1], streams[0])
     response = client.post(url("budget_grid"), {
-        "version": loaded, f"a-{cell(hoods[0], streams[0])}": "1,00"})
+        "version": draft.version, f"a-{bad}": "1.000,5o", f"a-{good}": "2.000,00",
+        f"n-{good}": "twee fte", "reason": "eerste opzet"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    message = f"{hoods[0].name}, {streams[0].name}: &#x27;1.000,5o&#x27; is geen bedrag."
+    assert f'<a href="#a-{bad}">{message}</a>' in html  # the summary links to the cell
+    assert (f'value="1.000,5o" data-row="{hoods[0].pk}" data-col="0" aria-invalid="true" '
+            f'aria-describedby="fout-{bad}"') in html
+    assert f'<span class="cell-error" id="fout-{bad}">&#x27;1.000,5o&#x27; is geen bedrag.</span>' in html
+    assert 'value="2.000,00"' in html and "twee fte" in html
+    assert 'name="reason" size="60" value="eerste opzet"' in html
+    assert "Ingevuld sjabloon uploaden" in html
+    # the totals of what was typed; where a typo counts, "onvolledig" (never silently € 0,00)
+    assert f'data-row-total="{hoods[1].pk}">2.000,00</td>' in html
+    assert f'data-row-total="{hoods[0].pk}"><span class="incomplete">onvolledig</span>' in html
+    assert '<td class="num" data-grand-total><span class="incomplete">onvolledig</span>' in html
+
+
+@pytest.fixture
+def colleague(welzijn):
+    """A second director of tom-directeur's organisation (a deputy), editing at the same time."""
+    from django.contrib.auth import get_user_model
+
+    from partners.models import OrganisationRole
+
+    user = get_user_model().objects.create_user("anna", first_name="Anna", last_name="de Vries")
+    OrganisationRole.objects.create(organisation=welzijn, user=user,
+                                    role=OrganisationRole.Role.DIRECTOR)
+    return user
+
+
+def _value(html: str, name: str) -> str:
+    import re
+
+    return re.search(rf'name="{name}"[^>]* value="([^"]*)"', html).group(1)
+
+
+@pytest.mark.parametrize("choice, kept", [("hun", Decimal("700.00")), ("mijn", Decimal("1.00"))])
+def test_a_save_refused_by_someone_elses_save_keeps_the_users_values_to_merge_and_save_again(
+        client, draft, hoods, streams, users, colleague, choice, kept):
+    """Never a dead end: the user's values stay, a cell only the other changed takes theirs,
+    a cell both changed is shown side by side to choose, and saving again goes through."""
+    a, b, c = (cell(h, streams[0]) for h in hoods[:3])
+    director = users["tom-directeur"]
+    services.budget_lines_save(budget=draft, rows=[
+        services.LineInput(hoods[0], streams[0], Decimal("100.00")),
+        services.LineInput(hoods[1], streams[0], Decimal("200.00"))],
+        expected_version=draft.version, actor=director, reason="begin")
+    loaded = draft.version
+    services.budget_lines_save(budget=draft, rows=[
+        services.LineInput(hoods[0], streams[0], Decimal("700.00")),
+        services.LineInput(hoods[1], streams[0], Decimal("250.00"))],
+        expected_version=loaded, actor=colleague, reason="collega")
+    login(client, "tom-directeur")
+    typed = {"version": loaded, f"a-{a}": "1,00", f"a-{b}": "200,00", f"a-{c}": "50",
+             "reason": "mijn ronde"}
+    response = client.post(url("budget_grid"), typed)
     assert response.status_code == 409
     html = response.content.decode()
-    assert "intussen door iemand anders gewijzigd" in html
-    assert "€\xa0700,00" in html
-    assert BudgetLine.objects.get(budget=draft).amount == Decimal("700.00")
+    assert "Iemand anders heeft deze begroting intussen opgeslagen" in html
+    assert "Anna de Vries" in html and "€\xa0700,00" in html and "€\xa01,00" in html
+    assert _value(html, f"a-{a}") == "1,00"  # mine, to choose
+    assert _value(html, f"a-{b}") == "250,00"  # only Anna changed it: hers
+    assert _value(html, f"a-{c}") == "50"  # only I changed it: mine
+    assert _value(html, "reason") == "mijn ronde"
+    version = int(_value(html, "version"))
+    assert version == PartnerBudget.objects.get(pk=draft.pk).version
+    assert BudgetLine.objects.get(budget=draft, neighbourhood=hoods[0]).amount == Decimal("700.00")
+
+    again = {"version": version, f"a-{a}": "1,00", f"a-{b}": "250,00", f"a-{c}": "50",
+             f"keuze-{a}": choice, f"t-a-{a}": _value(html, f"t-a-{a}"), "reason": "samengevoegd"}
+    assert client.post(url("budget_grid"), again).status_code == 302
+    amounts = dict(BudgetLine.objects.filter(budget=draft).values_list("neighbourhood", "amount"))
+    assert amounts == {hoods[0].pk: kept, hoods[1].pk: Decimal("250.00"),
+                       hoods[2].pk: Decimal("50.00")}
 
 
 def test_upload_preview_then_confirm(client, draft, hoods, streams):
@@ -168,7 +236,8 @@ def test_pages_use_a_constant_number_of_queries(client, db, name,
                                               django_assert_max_num_queries):
     login(client, "beheerder")
     for code in ("malberg", "heerlen"):  # 1 and 18 neighbourhoods, 11 and 10 partners
-        with django_assert_max_num_queries(15):
+        # (3 of them count who has submitted, for the completeness line)
+        with django_assert_max_num_queries(18):
             assert client.get(reverse(name, kwargs={"code": code})).status_code == 200
 
 
@@ -328,3 +397,105 @@ def test_confirm_removes_the_upload_and_an_old_preview_has_expired(client, draft
     assert "verlopen" in response.content.decode()
     assert BudgetLine.objects.get(budget=draft).amount == Decimal("10.00")
     assert _uploads(settings) == []
+
+
+def test_submitting_shows_the_summary_first_and_submits_only_that_version(
+        client, draft, hoods, streams, users, tom):
+    from cooperatie.models import Expertise
+    from partners.models import StaffCommitment
+    from partners.services import staff_commitment_create
+
+    director = users["tom-directeur"]
+    services.budget_lines_save(budget=draft, rows=[
+        services.LineInput(hoods[0], streams[0], Decimal("1000.00")),
+        services.LineInput(hoods[1], streams[0], Decimal("500.50")),
+        services.LineInput(hoods[0], streams[1], Decimal("250.00"))],
+        expected_version=draft.version, actor=director, reason="begin")
+    team = tom.teams.order_by("code").first()
+    staff_commitment_create(budget_round=draft.budget_round, organisation=draft.organisation,
+                            team=team, expertise=Expertise.objects.order_by("pk").first(),
+                            fte=Decimal("0.5"), annual_cost=Decimal("70000.00"),
+                            actor=director, reason="inzet")
+    assert StaffCommitment.objects.filter(organisation=draft.organisation).count() == 1
+    draft.refresh_from_db()
+    login(client, "tom-directeur")
+    page = client.get(url("budget_submit"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f"<th scope=\"row\">{streams[0].name}</th><td class=\"num\">2</td><td class=\"num\">€\xa01.500,50</td>" in html
+    assert f"<th scope=\"row\">{streams[1].name}</th><td class=\"num\">1</td><td class=\"num\">€\xa0250,00</td>" in html
+    assert "<td class=\"num\">3</td><td class=\"num\">€\xa01.750,50</td>" in html  # total
+    assert "1 afspraak, samen 0,50 fte over het jaar, met een waarde in natura van €\xa035.000,00" in html
+    assert "alleen-lezen en wordt zij geboekt in het gedeelde grootboek" in html
+    draft.refresh_from_db()
+    assert draft.status == PartnerBudget.Status.DRAFT  # the summary submitted nothing
+    # someone changes the budget after the summary was shown: that summary submits nothing
+    services.budget_line_set(budget=draft, neighbourhood=hoods[2], funding_stream=streams[0],
+                             amount=Decimal("9.00"), actor=director, reason="ander venster")
+    response = client.post(url("budget_submit"), {"version": draft.version - 1}, follow=True)
+    assert "gewijzigd sinds u deze samenvatting opende" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == PartnerBudget.Status.DRAFT
+    client.post(url("budget_submit"), {"version": draft.version})
+    draft.refresh_from_db()
+    assert draft.status == PartnerBudget.Status.SUBMITTED
+
+
+def test_save_and_submit_saves_what_is_typed_then_shows_the_summary(client, round_2026, welzijn,
+                                                                   hoods, streams):
+    login(client, "tom-directeur")
+    response = client.post(url("budget_grid"), {
+        "version": 1, f"a-{cell(hoods[0], streams[0])}": "99.999,99", "action": "submit"})
+    assert response.status_code == 302 and "/indienen/" in response["Location"]
+    budget = PartnerBudget.objects.get(budget_round=round_2026, organisation=welzijn)
+    assert budget.lines.get().amount == Decimal("99999.99") and not budget.is_submitted
+    assert "€\xa099.999,99" in client.get(response["Location"]).content.decode()
+
+
+def test_the_boards_reason_for_reopening_shows_to_the_director_until_submitted_again(
+        client, draft, hoods, streams, users):
+    director, chair = users["tom-directeur"], users["tom-voorzitter"]
+    services.budget_line_set(budget=draft, neighbourhood=hoods[0], funding_stream=streams[0],
+                             amount=Decimal("10.00"), actor=director, reason="begin")
+    services.budget_submit(budget=draft, actor=director)
+    login(client, "tom-directeur")
+    assert "heropend" not in client.get(url("budget_grid")).content.decode()
+    services.budget_reopen(budget=draft, actor=chair, reason="Jeugdhulp in Boskoop ontbreekt.")
+    services.budget_line_set(budget=draft, neighbourhood=hoods[1], funding_stream=streams[0],
+                             amount=Decimal("20.00"), actor=director, reason="aangevuld")
+    for page in (client.get(url("budget_grid")), client.get(reverse("cooperative_home",
+                                                                    kwargs={"code": "tom"}))):
+        html = page.content.decode()
+        assert "heeft deze begroting op" in html and "heropend" in html
+        assert "Jeugdhulp in Boskoop ontbreekt." in html and chair.get_full_name() in html
+    draft.refresh_from_db()
+    services.budget_submit(budget=draft, actor=director)
+    assert "Jeugdhulp in Boskoop ontbreekt." not in client.get(url("budget_grid")).content.decode()
+    assert "Jeugdhulp in Boskoop ontbreekt." not in client.get(
+        reverse("cooperative_home", kwargs={"code": "tom"})).content.decode()
+
+
+def test_pooled_budget_says_who_has_not_submitted_and_marks_the_comparison_provisional(
+        client, heerlen):
+    login(client, "heerlen-voorzitter")
+    html = client.get(reverse("pooled", kwargs={"code": "heerlen"})).content.decode()
+    assert "2026: 8 van 10 ingediend</strong>, de cijfers zijn voorlopig." in html
+    assert "Nog niet ingediend: Welzijn Heerlen Samen, Zorggroep Parkstad Zuid." in html
+    assert "2025: alle 10 partners hebben hun begroting ingediend." in html
+    assert html.count('<span class="provisional-mark">voorlopig</span>') == 2  # Verschil, %
+    dashboard = client.get(reverse("cooperative_home", kwargs={"code": "heerlen"}))
+    assert "2026: 8 van 10 ingediend" in dashboard.content.decode()
+    complete = client.get(reverse("pooled", kwargs={"code": "heerlen"}) + "?jaar=2025")
+    assert "provisional-mark" not in complete.content.decode()
+
+
+def test_a_reopened_budget_counts_as_not_submitted(heerlen, users):
+    from budgets.selectors import completeness
+
+    budget = PartnerBudget.objects.filter(budget_round__cooperative=heerlen,
+                                          budget_round__year=2026,
+                                          status=PartnerBudget.Status.SUBMITTED).first()
+    services.budget_reopen(budget=budget, actor=users["heerlen-voorzitter"], reason="nakijken")
+    found = completeness(heerlen, 2026)
+    assert (found.submitted, found.members) == (7, 10) and budget.organisation in found.missing
+    assert not found.complete and str(found).startswith("7 van 10 ingediend; nog niet: ")

@@ -7,7 +7,8 @@ from tests.e2e.conftest import axe_violations, login, screenshot
 
 PAGES = {
     "tom-directeur": ["/", "/c/tom/begroting/", "/c/tom/begroting/invullen/",
-                      "/c/tom/begroting/uploaden/", "/c/tom/begroting/gebundeld/",
+                      "/c/tom/begroting/uploaden/", "/c/tom/begroting/indienen/",
+                      "/c/tom/begroting/gebundeld/",
                       "/c/tom/begroting/partner/tom-ggz/historie/", "/c/tom/structuur/",
                       "/c/tom/inzet/", "/c/tom/inzet/teams/", "/c/tom/inzet/mijn/",
                       "/c/tom/evaluatie/", "/wachtwoord/"],
@@ -86,7 +87,10 @@ def test_director_journey_by_keyboard_only(page):
     _tab_to(page, "Opslaan")
     page.keyboard.press("Enter")
     page.get_by_text("Opgeslagen: 1 wijziging(en).").wait_for()
-    _tab_to(page, "Begroting indienen")
+    _tab_to(page, "Opslaan en indienen")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/begroting/indienen/**")
+    _tab_to(page, "Ja, begroting indienen")
     page.keyboard.press("Enter")
     page.get_by_text("Uw begroting is ingediend").wait_for()
     assert page.get_by_text("Status: ingediend").count() == 1 or "ingediend" in page.inner_text(

@@ -29,7 +29,7 @@ def test_director_budget_by_screen_and_template_then_staff(page, app_server, tmp
     assert page.locator("[data-grand-total]").inner_text() == "€\xa019.750,50"  # live totals
     screenshot(page, "begroting-invullen")
     page.get_by_label("Reden van de wijziging (voor de historie)").fill("eerste opzet")
-    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name="Opslaan", exact=True).click()
     page.get_by_text("Opgeslagen: 2 wijziging(en).").wait_for()
 
     with page.expect_download() as download:
@@ -66,7 +66,9 @@ def test_director_budget_by_screen_and_template_then_staff(page, app_server, tmp
     screenshot(page, "inzet")
 
     page.goto("/c/tom/begroting/invullen/")
-    page.get_by_role("button", name="Begroting indienen").click()
+    page.get_by_role("button", name="Opslaan en indienen…").click()
+    page.get_by_role("heading", name="Begroting Welzijn Rijnstreek 2026 indienen").wait_for()
+    page.get_by_role("button", name="Ja, begroting indienen").click()
     page.get_by_text("Uw begroting is ingediend").wait_for()
     assert page.get_by_label("Bedrag Boskoop, Jeugdhulp").count() == 0  # read-only now
 

@@ -155,3 +155,35 @@ def test_query_count_does_not_grow_with_indicators_or_periods(client, tom, make_
     assert _count_queries(client, address) == before
     with django_assert_max_num_queries(20):
         client.get(address)
+
+
+def test_a_cost_indicator_on_an_incomplete_year_is_provisional_never_met(client, tom, users):
+    """tom 2026: 6 of 8 budgets submitted. Cost per inhabitant against 2025 is lower, but
+    that says nothing yet: "voorlopig", never "gehaald", until every budget is in."""
+    from budgets import services as budget_services
+    from budgets.models import PartnerBudget
+    from cooperatie.evaluation.selectors import scorecard
+    from cooperatie.evaluation.values import Status
+    from partners.models import OrganisationRole
+
+    card = scorecard(tom, 2026)
+    change = next(r for r in card.rows if r.indicator.code == "KOSTENVERSCHIL")
+    assert change.value is not None and change.status == Status.PROVISIONAL
+    assert (card.completeness.submitted, card.completeness.members) == (6, 8)
+    login(client, "tom-voorzitter")
+    html = client.get(url(jaar=2026)).content.decode()
+    assert "voorlopig, nog niet alle begrotingen ingediend" in html
+    assert "2026: 6 van 8 ingediend" in html
+    for org in card.completeness.missing:
+        director = OrganisationRole.objects.filter(
+            organisation=org, role=OrganisationRole.Role.DIRECTOR).first().user
+        rnd = tom.budget_rounds.get(year=2026)
+        budget = budget_services.budget_get_or_create(budget_round=rnd, organisation=org,
+                                                      actor=director)
+        budget_services.budget_submit(budget=budget, actor=director)
+    assert PartnerBudget.objects.filter(budget_round__cooperative=tom, budget_round__year=2026,
+                                        status="submitted").count() == 8
+    card = scorecard(tom, 2026)
+    change = next(r for r in card.rows if r.indicator.code == "KOSTENVERSCHIL")
+    assert change.status in (Status.MET, Status.NEARLY, Status.NOT_MET)
+    assert card.completeness.complete

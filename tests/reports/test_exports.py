@@ -49,6 +49,9 @@ def test_ledger_report_matches_the_ledger_to_the_cent(heerlen, tmp_path):
     assert about["Laatste boeking in dit rapport"].startswith("boeking ")
     saved = openpyxl.load_workbook(str(path), data_only=True)["Grootboek"]
     assert Decimal(repr(saved.cell(row=rows + 2, column=14).value)) == balance(entries)
+    assert about["Ingediende begrotingen"] == (
+        "8 van 10 ingediend; nog niet: Welzijn Heerlen Samen, Zorggroep Parkstad Zuid; "
+        "de cijfers op basis van de begrotingen zijn voorlopig")
 
 
 def test_pooled_report_has_formulas_previous_year_and_a_chart(heerlen, tmp_path):
