@@ -77,9 +77,15 @@ class NewCooperativeForm(forms.Form):
 
 
 class StructureUploadForm(forms.Form):
+    """On the set-up page beside two other forms: its own ids."""
+
     file = forms.FileField(label=_("Structuurwerkboek (.xlsx of .ods)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
     reason = reason_field()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "werkboek-%s")
+        super().__init__(*args, **kwargs)
 
 
 class CbsUploadForm(forms.Form):
@@ -91,5 +97,6 @@ class CbsUploadForm(forms.Form):
     reason = reason_field()
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "cbs-%s")
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year

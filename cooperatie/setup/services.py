@@ -420,8 +420,9 @@ class _Applier:
                 hood.area = area
                 created.append(hood)
                 new_people += [(hood, year, n) for year, n in sorted(row.inhabitants.items())]
-                people = tuple((_("inwoners %(year)s") % {"year": y}, "", _count(n))
-                               for y, n in sorted(row.inhabitants.items()))
+                people = ((_label(Neighbourhood, "area"), "", row.area),) + tuple(
+                    (_("inwoners %(year)s") % {"year": y}, "", _count(n))
+                    for y, n in sorted(row.inhabitants.items()))
                 self.changes.append(Change(s.NEIGHBOURHOODS, row.code, row.name,
                                            Change.Action.NEW, people))
                 continue
