@@ -34,6 +34,9 @@ class SettingsForm(forms.Form):
         label=_("Quorum (%)"), min_value=0, max_value=100,
         help_text=_("Welk deel van de zittende bestuursleden moet meestemmen."))
     majority = forms.ChoiceField(label=_("Meerderheid"), choices=Cooperative.Majority.choices)
+    voting_days = forms.IntegerField(
+        label=_("Stemtermijn (dagen)"), min_value=1, max_value=90,
+        help_text=_("Zo lang staat een voorstel standaard open voor stemmen."))
     period_kind = forms.ChoiceField(
         label=_("Perioden van de realisatie"), choices=PeriodKind.choices,
         help_text=_("Voor nieuwe begrotingsrondes; een ronde houdt de perioden waarmee zij is "
@@ -44,12 +47,13 @@ class SettingsForm(forms.Form):
                     "begroting tot nu toe ligt; het blokkeert nooit iets."))
     reason = reason_field()
 
-    FIELDS = ("name", "code", "municipality", "quorum_percent", "majority", "period_kind",
-              "warning_percent")
+    FIELDS = ("name", "code", "municipality", "quorum_percent", "majority", "voting_days",
+              "period_kind", "warning_percent")
+    OWN = 6  # the cooperative's own fields; the rest are the realisation's
 
     @classmethod
     def for_cooperative(cls, cooperative, data=None):
-        initial = {f: getattr(cooperative, f) for f in cls.FIELDS[:5]}
+        initial = {f: getattr(cooperative, f) for f in cls.FIELDS[:cls.OWN]}
         realisation = realisation_settings_get(cooperative)
         initial["period_kind"] = realisation.period_kind
         initial["warning_percent"] = dutch_number(realisation.warning_percent)

@@ -72,14 +72,15 @@ def cooperative_create(*, code: str, name: str, municipality: str = "", actor,
                          actor=actor, reason=reason)
 
 
-SETTINGS = ("code", "name", "municipality", "quorum_percent", "majority")
+SETTINGS = ("code", "name", "municipality", "quorum_percent", "majority", "voting_days")
 REALISATION = ("period_kind", "warning_percent")  # budgets.realisation's settings
 
 
 @transaction.atomic
 def cooperative_settings_update(*, cooperative: Cooperative, values: dict, actor,
                                 reason: str) -> list[tuple[str, str, str]]:
-    """Change the cooperative's name, code and voting rules, and the realisation's period kind
+    """Change the cooperative's name, code and voting rules (quorum, majority, the default
+    voting term), and the realisation's period kind
     and warning threshold, in one go; returns (label, old, new) of what changed."""
     policy.ensure(actor, "cooperative.configure", cooperative)
     locked = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
