@@ -66,7 +66,6 @@ def test_a_new_cooperative_set_up_in_minutes(page, tmp_path):
     assert "maakt de nieuwe coöperatie Coöperatie Lelystad Samen (lelystad)" in main
     assert "Atolwijk" in main and "inwoners 2026: – → 8.200" in main
     assert axe_violations(page) == []
-    screenshot(page, "inrichting-controle")
     page.get_by_role("button", name="Wijzigingen opslaan").click()
     page.get_by_text("De coöperatie Coöperatie Lelystad Samen is gemaakt").wait_for()
     page.get_by_role("heading", name="Inrichting van Coöperatie Lelystad Samen").wait_for()
