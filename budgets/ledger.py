@@ -8,9 +8,13 @@ from django.db import connection, models, transaction
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce, Round
 
+from cooperatie.models import Cooperative
+
+from . import chain
 from .models import LedgerBalance, LedgerEntry, LedgerTransaction, NeighbourhoodBalance
 
 DIMENSIONS = ("organisation", "neighbourhood", "funding_stream", "team", "period")
+BATCH = 2000
 
 
 def live_posting(source_type: str, source_id: int) -> LedgerTransaction | None:
@@ -28,14 +32,13 @@ def post(*, cooperative, year: int, kind: str, source_type: str, source_id: int,
          description: str, reason: str, actor, entries: list[dict]) -> LedgerTransaction:
     """Write one transaction with its entries. Each entry: kind, amount, and any of
     organisation, neighbourhood, funding_stream, team."""
-    posting = LedgerTransaction.objects.create(
+    posting = LedgerTransaction(
         cooperative=cooperative, year=year, kind=kind, source_type=source_type,
         source_id=source_id, description=description, reason=reason, posted_by=actor,
     )
-    created = LedgerEntry.objects.bulk_create(
-        LedgerEntry(transaction=posting, cooperative=cooperative, year=year, **entry)
-        for entry in entries
-    )
+    created = [LedgerEntry(transaction=posting, cooperative=cooperative, year=year, **entry)
+               for entry in entries]
+    append([(posting, created)])
     _add_to_balances(created)
     return posting
 
@@ -51,20 +54,39 @@ def reverse(*, posting: LedgerTransaction, actor, reason: str,
     ]
     if period is not None:
         entries = [{**row, "period_id": period.pk} for row in entries]
-    reversal = LedgerTransaction.objects.create(
+    reversal = LedgerTransaction(
         cooperative_id=posting.cooperative_id, year=posting.year,
         kind=LedgerTransaction.Kind.REVERSAL, source_type=posting.source_type,
         source_id=posting.source_id, reverses=posting,
         description=f"Tegenboeking van #{posting.pk}: {posting.description}"[:300],
         reason=reason, posted_by=actor,
     )
-    created = LedgerEntry.objects.bulk_create(
-        LedgerEntry(transaction=reversal, cooperative_id=posting.cooperative_id,
-                    year=posting.year, **entry)
-        for entry in entries
-    )
+    created = [LedgerEntry(transaction=reversal, cooperative_id=posting.cooperative_id,
+                           year=posting.year, **entry) for entry in entries]
+    append([(reversal, created)])
     _add_to_balances(created)
     return reversal
+
+
+@transaction.atomic
+def append(postings: list[tuple[LedgerTransaction, list[LedgerEntry]]]) -> None:
+    """Insert unsaved transactions with their entries, chained (budgets.chain): the one way
+    rows get into the ledger. The lock on each cooperative's row makes concurrent postings
+    chain one after the other (SQLite's writes are serial anyway). The running balances are
+    the caller's: post and reverse add to them, a bulk load rebuilds them."""
+    if not postings:
+        return
+    cooperatives = sorted({posting.cooperative_id for posting, _ in postings})
+    list(Cooperative.objects.select_for_update().filter(pk__in=cooperatives).values_list("pk"))
+    heads = {pk: chain.head(pk) for pk in cooperatives}
+    for posting, entries in postings:
+        heads[posting.cooperative_id] = posting.chain_hash = chain.link(
+            heads[posting.cooperative_id], chain.values(posting, chain.TRANSACTION_FIELDS),
+            [chain.values(entry, chain.ENTRY_FIELDS) for entry in entries])
+    LedgerTransaction.objects.bulk_create([posting for posting, _ in postings],
+                                          batch_size=BATCH)
+    LedgerEntry.objects.bulk_create([entry for _, entries in postings for entry in entries],
+                                    batch_size=BATCH)
 
 
 @transaction.atomic

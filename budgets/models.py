@@ -203,6 +203,8 @@ class LedgerTransaction(AppendOnlyModel):
                                   related_name="ledger_transactions",
                                   verbose_name=_("geboekt door"))
     posted_at = models.DateTimeField(_("geboekt op"), default=timezone.now)
+    # SHA-256 over the previous transaction's hash and this one's content (budgets.chain).
+    chain_hash = models.CharField(_("ketenhash"), max_length=64, editable=False)
 
     class Meta:
         verbose_name = _("boeking")

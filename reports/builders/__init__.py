@@ -13,6 +13,7 @@ from functools import cache
 from django.conf import settings
 from django.utils import timezone, translation
 
+from budgets import chain
 from budgets.models import LedgerEntry, LedgerTransaction
 from cooperatie.models import Area, Cooperative
 from partners.models import Organisation
@@ -144,6 +145,8 @@ def _build(report: Report, output, scope: Scope, progress: Progress) -> int:
                      "tot op de cent. Elk totaal staat als formule én als bedrag in het "
                      "bestand, zodat elk rekenprogramma hetzelfde toont."),
         *completeness_rows(scope),
+        ("Keten van boekingen", chain.describe(chain.verify(scope.cooperative.pk,
+                                                           up_to=last.pk if last else 0))),
         *report.about(scope),
     ])
     try:
