@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -42,6 +43,11 @@ def scope(queryset, request):
     if request.user.is_superuser:
         return queryset
     model = queryset.model
+    if model is get_user_model():  # their cooperatives' people, for the user pickers
+        mine = administered(request)
+        people = (Q(cooperative_roles__cooperative__in=mine) | Q(board_seats__cooperative__in=mine)
+                  | Q(organisation_roles__organisation__memberships__cooperative__in=mine))
+        return queryset.filter(pk__in=model.objects.filter(people).values("pk"))
     if model is Organisation:  # members, and new organisations not yet a member anywhere
         return queryset.filter(Q(memberships__cooperative__in=administered(request))
                                | Q(memberships__isnull=True)).distinct()

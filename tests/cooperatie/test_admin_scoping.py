@@ -114,3 +114,41 @@ def test_ledger_history_page_says_rows_never_change(client, tom):
     other = LedgerEntry.objects.exclude(cooperative=tom).first()
     response = client.get(reverse("admin:budgets_ledgerentry_history", args=[other.pk]))
     assert response.status_code in (302, 403, 404)
+
+
+USER_PICKERS = ["admin:cooperatie_boardseat_add", "admin:cooperatie_cooperativerole_add",
+                "admin:partners_organisationrole_add"]
+
+
+def user_choices(page: str) -> set[str]:
+    import re
+
+    select = re.search(r'<select name="user".*?</select>', page, re.S).group(0)
+    return set(re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select))
+
+
+@pytest.mark.parametrize("url", USER_PICKERS)
+def test_user_pickers_offer_only_their_cooperatives_people(client, users, url):
+    login(client, "tom-beheerder")
+    offered = user_choices(client.get(reverse(url)).content.decode())
+    assert {"tom-directeur", "tom-financien", "tom-voorzitter", "tom-beheerder"} <= offered
+    assert not {name for name in offered if name.startswith(("heerlen-", "malberg-"))}
+    assert "beheerder" not in offered
+    login(client, "beheerder")  # the application administrator picks from everyone
+    everyone = user_choices(client.get(reverse(url)).content.decode())
+    assert {"heerlen-financien", "tom-directeur"} <= everyone
+
+
+def test_another_cooperatives_user_cannot_be_given_a_role(client, tom, users):
+    from cooperatie.models import CooperativeRole
+
+    login(client, "tom-beheerder")
+    response = client.post(reverse("admin:cooperatie_cooperativerole_add"), {
+        "cooperative": tom.pk, "user": users["heerlen-financien"].pk, "role": "finance"})
+    assert response.status_code == 200  # the form again, with the error
+    assert not CooperativeRole.objects.filter(cooperative=tom,
+                                              user=users["heerlen-financien"]).exists()
+    client.post(reverse("admin:cooperatie_cooperativerole_add"), {
+        "cooperative": tom.pk, "user": users["tom-directeur"].pk, "role": "finance"})
+    assert CooperativeRole.objects.filter(cooperative=tom, user=users["tom-directeur"],
+                                          role="finance").exists()
