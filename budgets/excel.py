@@ -144,10 +144,6 @@ def _write_info_sheet(workbook, formats, budget_round, organisation) -> None:
 # --- reading an upload ----------------------------------------------------------------------
 
 
-def where(sheet: str, row: int, column: str) -> str:
-    return ss.where(sheet, row, column)
-
-
 def read_upload(data: bytes, *, budget, filename: str = "") -> Upload:
     """Parse and validate a filled-in template (.xlsx or .ods) for `budget` through the one
     hardened reader; nothing is written here."""
@@ -203,7 +199,7 @@ def _read_budget_sheet(sheet, budget, upload: Upload) -> None:
 
 
 def _cell_error(errors, number, column, message) -> None:
-    errors.append(f"{where(SHEET, number, column)}: {message}")
+    errors.append(f"{ss.where(SHEET, number, column)}: {message}")
 
 
 def _read_row(number, cells, hoods, streams, seen, errors) -> LineInput | None:

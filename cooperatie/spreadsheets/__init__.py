@@ -46,10 +46,9 @@ class Sheet:
     """`rows`: the rows that hold something within the columns read, in file order, each
     numbered as in the file."""
 
-    def __init__(self, name: str, rows: list[Row], width: int):
+    def __init__(self, name: str, rows: list[Row]):
         self.name = name
         self.rows = rows
-        self.width = width  # the widest row read
 
     def __iter__(self):
         return iter(self.rows)
@@ -76,9 +75,6 @@ class Workbook:
         with _guard():
             self.sheet_names: list[str] = backend.sheet_names
 
-    def __contains__(self, name: str) -> bool:
-        return name in self.sheet_names
-
     def sheet(self, name: str, *, columns: int | None = None) -> Sheet | None:
         """The sheet, reading only its first `columns` columns (default: those of its header,
         row 1); None when the workbook has no such sheet. Raises Refused for a malformed or
@@ -88,9 +84,7 @@ class Workbook:
         key = (name, columns)
         if key not in self._sheets:
             with _guard():
-                rows = self._backend.read_sheet(name, columns)
-            width = max((r.width for r in rows), default=0)
-            self._sheets[key] = Sheet(name, rows, width)
+                self._sheets[key] = Sheet(name, self._backend.read_sheet(name, columns))
         return self._sheets[key]
 
 

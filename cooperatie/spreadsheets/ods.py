@@ -20,8 +20,8 @@ CONTAINERS = {f"{{{TABLE}}}{n}" for n in ("table", "table-header-rows", "table-r
                                           "table-row-group")}
 A_NAME, A_ROWS, A_COLUMNS, A_FORMULA = (f"{{{TABLE}}}{n}" for n in (
     "name", "number-rows-repeated", "number-columns-repeated", "formula"))
-A_TYPE, A_VALUE, A_DATE, A_BOOL, A_STRING, A_TIME = (f"{{{OFFICE}}}{n}" for n in (
-    "value-type", "value", "date-value", "boolean-value", "string-value", "time-value"))
+A_TYPE, A_VALUE, A_DATE, A_BOOL, A_STRING = (f"{{{OFFICE}}}{n}" for n in (
+    "value-type", "value", "date-value", "boolean-value", "string-value"))
 P_TAGS = {f"{{{TEXT}}}p", f"{{{TEXT}}}h"}
 X_SPACE, X_TAB, X_BREAK = (f"{{{TEXT}}}{n}" for n in ("s", "tab", "line-break"))
 MACRO_FOLDERS = ("basic/", "scripts/")

@@ -16,12 +16,10 @@ from . import errors, xmlsafe
 from .archive import Limits, read_small
 from .cells import Cell, Row, RowCollector, column_letter, number_from_text
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 STRICT_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-CONTENT_TYPE = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 MACRO_TYPES = ("macroenabled", "vbaproject", "ms-excel.macrosheet", "ms-excel.intlmacrosheet")
 WORKBOOK_TYPES = ("spreadsheetml.sheet.main+xml", "spreadsheetml.template.main+xml",
                   "spreadsheetml/main")
