@@ -336,4 +336,4 @@ def check_period(obj) -> None:
             {"valid_to": _("De einddatum ligt vóór de begindatum.")}
         )
 from .evaluation.models import Indicator, Measurement  # noqa: E402,F401
-from .governance.models import Decision, Proposal, Vote  # noqa: E402,F401
+from .governance.models import Decision, Proposal, ProposalDocument, Vote  # noqa: E402,F401

@@ -184,7 +184,14 @@ RULES: dict[str, Rule] = {
     "plan.view": lambda r, plan: r.member if not plan.is_draft
     else r.board or r.any_finance or r.superuser,
     "plan.draft": lambda r, coop: r.board,
-    "proposal.view": lambda r, proposal: r.member,
+    # What goes to the board is open to every member; drafts to the board. A draft is edited
+    # by the one who drafts it (and its attachments with it) until it is put to the board.
+    "proposal.view": lambda r, proposal: r.member if not proposal.is_draft
+    else r.board or r.superuser,
+    "proposal.draft": lambda r, coop: r.board,
+    "proposal.edit": lambda r, proposal: r.board and proposal.drafted_by_id == r.user_id,
+    "document.download": lambda r, document: r.member if not document.proposal.is_draft
+    else r.board or r.superuser,
     # Only seated board members vote (a seat active today); before the deadline only the chair
     # (or whom the cooperative names) closes a vote; at the deadline it closes by itself.
     "proposal.vote": lambda r, proposal: r.board,

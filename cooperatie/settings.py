@@ -193,6 +193,7 @@ if not DEBUG:
 # --- the product's own knobs ----------------------------------------------------------------
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 50_000)
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)  # a proposal's attachments
 UPLOAD_PREVIEW_HOURS = env_int("UPLOAD_PREVIEW_HOURS", 2)  # a previewed upload not confirmed
 EXPORT_EXPIRY_DAYS = env_int("EXPORT_EXPIRY_DAYS", 7)
 MIN_RESPONDENTS = env_int("MIN_RESPONDENTS", 5)

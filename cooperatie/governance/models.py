@@ -191,3 +191,50 @@ class Decision(models.Model):
 
 def decision_number(year: int, sequence: int) -> str:
     return f"{year}-{sequence:03d}"
+
+
+def document_path(document, filename: str) -> str:
+    """Where a proposal's attachment is stored: by checksum, never by the name users gave
+    it (files are private; they are downloaded through the policy)."""
+    return (f"governance/{document.proposal.cooperative_id}/{document.proposal_id}/"
+            f"{document.sha256}.{document.kind}")
+
+
+class ProposalDocument(models.Model):
+    """An attachment (PDF, XLSX, DOCX, ODT) of a proposal, frozen once voting opens: a change
+    is a new version of the proposal. Checked by content (documents.py)."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "XLSX"
+        DOCX = "docx", "DOCX"
+        ODT = "odt", "ODT"
+
+    proposal = models.ForeignKey(Proposal, models.PROTECT, related_name="documents",
+                                 verbose_name=_("voorstel"))
+    filename = models.CharField(_("bestandsnaam"), max_length=200)
+    kind = models.CharField(_("soort bestand"), max_length=4, choices=Kind.choices)
+    size = models.PositiveIntegerField(_("grootte (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    file = models.FileField(_("bestand"), upload_to=document_path, max_length=300)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT,
+                                    related_name="proposal_documents",
+                                    verbose_name=_("toegevoegd door"))
+    uploaded_at = models.DateTimeField(_("toegevoegd op"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bijlage")
+        verbose_name_plural = _("bijlagen")
+        ordering = ["proposal", "uploaded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "sha256"],
+                                    name="document_once_per_proposal",
+                                    violation_error_message=_(
+                                        "Dit bestand is al bij dit voorstel gevoegd.")),
+            models.CheckConstraint(condition=Q(kind__in=["pdf", "xlsx", "docx", "odt"]),
+                                   name="document_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.filename

@@ -3,12 +3,12 @@ number of decisions."""
 
 from datetime import timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from .. import policy
 from ..models import BoardSeat
-from .models import Decision, Proposal, Vote
+from .models import Decision, Proposal, ProposalDocument, Vote
 from .subjects import subjects_for
 
 
@@ -52,3 +52,25 @@ def closing_within(hours: int, now=None):
     return (Proposal.objects.filter(status=Proposal.Status.OPEN, deadline__gt=now,
                                     deadline__lte=now + timedelta(hours=hours))
             .select_related("cooperative").order_by("deadline"))
+
+
+def documents_of(proposal: Proposal) -> list[ProposalDocument]:
+    return list(proposal.documents.select_related("uploaded_by").order_by("uploaded_at", "id"))
+
+
+def document_in(cooperative, pk) -> ProposalDocument | None:
+    return (ProposalDocument.objects.filter(proposal__cooperative=cooperative, pk=pk)
+            .select_related("proposal__cooperative").first())
+
+
+def proposals_of(cooperative, *, drafts: bool) -> dict[str, list[Proposal]]:
+    """The proposals on the board's table: open ones (soonest deadline first) and, for the
+    board, drafts; with each one's number of votes."""
+    statuses = [Proposal.Status.OPEN] + ([Proposal.Status.DRAFT] if drafts else [])
+    rows = (Proposal.objects.filter(cooperative=cooperative, status__in=statuses)
+            .select_related("drafted_by").annotate(n_votes=Count("votes"))
+            .order_by("deadline", "-id"))
+    grouped: dict[str, list[Proposal]] = {"open": [], "draft": []}
+    for proposal in rows:
+        grouped[proposal.status].append(proposal)
+    return grouped

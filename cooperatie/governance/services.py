@@ -11,10 +11,12 @@ people closing at the same moment produce one decision.
 What others react to (notifications) is published after commit through events.py.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -23,8 +25,16 @@ from django.utils.translation import gettext as _
 from .. import policy
 from ..history import create_recorded, save_recorded
 from ..models import BoardSeat, Cooperative
-from . import events
-from .models import Decision, Proposal, Vote, decision_number
+from ..spreadsheets.errors import Refused
+from . import documents, events
+from .models import (
+    Decision,
+    Proposal,
+    ProposalDocument,
+    Vote,
+    decision_number,
+    document_path,
+)
 from .rules import Tally, state_key, tally
 from .subjects import subject_for
 
@@ -248,3 +258,176 @@ def decision_record_reasons(*, decision: Decision, actor, reasons: str) -> Decis
     locked.reasons = reasons
     save_recorded(locked, actor=actor, reason=_("overwegingen vastgelegd"))
     return locked
+
+
+# --- drafting: a proposal with its text and documents, then put to the board ------------------
+
+MIN_TERM = timedelta(hours=1)
+MAX_TERM = timedelta(days=90)
+
+
+def check_deadline(deadline: datetime, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    shown = _when(deadline)
+    if deadline < now + MIN_TERM:
+        raise ValidationError({"deadline": _(
+            "De stemtermijn moet ten minste een uur na nu eindigen (u koos %(when)s).")
+            % {"when": shown}})
+    if deadline > now + MAX_TERM:
+        raise ValidationError({"deadline": _(
+            "De stemtermijn is hoogstens 90 dagen (u koos %(when)s).") % {"when": shown}})
+
+
+def _check_text(title: str, text: str) -> tuple[str, str]:
+    title, text = (title or "").strip(), (text or "").strip()
+    errors = {}
+    if not title:
+        errors["title"] = _("Geef het voorstel een titel.")
+    elif len(title) > 300:
+        errors["title"] = _("De titel is %(n)s tekens; hoogstens 300.") % {"n": len(title)}
+    if not text:
+        errors["description"] = _("Schrijf op wat het bestuur besluit (de tekst van het "
+                                  "voorstel).")
+    elif len(text) > 20000:
+        errors["description"] = _("De tekst is %(n)s tekens; hoogstens 20.000.") % {
+            "n": len(text)}
+    if errors:
+        raise ValidationError(errors)
+    return title, text
+
+
+DRAFTABLE = (Proposal.Kind.GENERAL,)  # other kinds are drafted by the app of their subject
+
+
+@transaction.atomic
+def proposal_draft(*, cooperative: Cooperative, title: str, text: str, actor,
+                   kind: str = Proposal.Kind.GENERAL, reason: str = "") -> Proposal:
+    """A draft proposal (a general decision): title and text; documents are attached next;
+    then it is put to the board (`proposal_open`)."""
+    policy.ensure(actor, "proposal.draft", cooperative)
+    if kind not in DRAFTABLE:
+        raise ValidationError({"kind": _("Kies de soort voorstel.")})
+    title, text = _check_text(title, text)
+    return create_recorded(Proposal, cooperative=cooperative, kind=kind, title=title,
+                           description=text, drafted_by=actor, status=Proposal.Status.DRAFT,
+                           actor=actor, reason=reason or _("voorstel opgesteld"))
+
+
+def _lock_draft(proposal: Proposal, actor) -> Proposal:
+    locked = Proposal.objects.select_for_update().select_related("cooperative").get(
+        pk=proposal.pk)
+    if not policy.allowed(actor, "proposal.edit", locked):
+        raise PermissionDenied(_("Alleen wie het voorstel opstelt, wijzigt het zolang het een "
+                                 "concept is."))
+    if not locked.is_draft:
+        raise ValidationError(_("“%(title)s” is %(status)s: tekst en bijlagen liggen vast sinds "
+                                "het aan het bestuur is voorgelegd. Een wijziging is een nieuwe "
+                                "versie van het voorstel.")
+                              % {"title": locked.title, "status": locked.get_status_display()})
+    return locked
+
+
+@transaction.atomic
+def proposal_update(*, proposal: Proposal, title: str, text: str, actor,
+                    reason: str = "") -> Proposal:
+    locked = _lock_draft(proposal, actor)
+    locked.title, locked.description = _check_text(title, text)
+    return save_recorded(locked, actor=actor, reason=reason or _("voorstel bijgewerkt"))
+
+
+@transaction.atomic
+def document_attach(*, proposal: Proposal, data: bytes, filename: str, actor
+                    ) -> ProposalDocument:
+    """Attach a document to a draft: checked by content (documents.py), stored under its
+    SHA-256. Refused whole, with a Dutch message, for anything wrong."""
+    locked = _lock_draft(proposal, actor)
+    try:
+        checked = documents.check(data, filename)
+    except Refused as exc:
+        raise ValidationError(exc.messages) from None
+    name = documents.base_name(filename)
+    same = locked.documents.filter(sha256=checked.sha256).first()
+    if same is not None:
+        raise ValidationError(_("“%(name)s” is hetzelfde bestand als de bijlage “%(same)s” "
+                                "(zelfde SHA-256).") % {"name": name, "same": same.filename})
+    document = ProposalDocument(proposal=locked, filename=name, kind=checked.kind,
+                                size=checked.size, sha256=checked.sha256, uploaded_by=actor)
+    _store(document, data)
+    return save_recorded(document, actor=actor, reason=_("bijlage toegevoegd"))
+
+
+def _store(document: ProposalDocument, data: bytes) -> None:
+    """Files are stored by checksum: the same bytes at the same place are kept, not copied."""
+    path = document_path(document, document.filename)
+    storage = document.file.storage
+    if storage.exists(path):
+        with storage.open(path, "rb") as stored:
+            if hashlib.sha256(stored.read()).hexdigest() == document.sha256:
+                document.file.name = path
+                return
+    document.file.save(document.filename, ContentFile(data), save=False)
+
+
+@transaction.atomic
+def document_remove(*, document: ProposalDocument, actor) -> None:
+    """Take an attachment off a draft. The file itself stays (its checksum is in the
+    history, so what was once attached can still be checked)."""
+    _lock_draft(document.proposal, actor)
+    document._history_user, document._change_reason = actor, _("bijlage verwijderd")
+    document.delete()
+
+
+@transaction.atomic
+def proposal_open(*, proposal: Proposal, actor, deadline: datetime | None = None,
+                  reason: str = "") -> Proposal:
+    """Put a draft to the board: from now on its text and documents are frozen and the seated
+    members vote until `deadline`. Opening a new version withdraws the open one it replaces."""
+    Cooperative.objects.select_for_update().get(pk=proposal.cooperative_id)
+    locked = _lock_draft(proposal, actor)
+    now = timezone.now()
+    deadline = deadline or default_deadline(locked.cooperative, now)
+    check_deadline(deadline, now)
+    _check_text(locked.title, locked.description)
+    subject_for(locked, lock=True).check_open()
+    reason = reason or _("voorgelegd aan het bestuur")
+    if locked.supersedes_id:
+        old = Proposal.objects.select_for_update().get(pk=locked.supersedes_id)
+        if old.is_open:
+            old.status, old.closed_at = Proposal.Status.WITHDRAWN, now
+            save_recorded(old, actor=actor, reason=_("ingetrokken: vervangen door versie "
+                                                     "%(v)s") % {"v": locked.version})
+    locked.status, locked.opened_at, locked.deadline = Proposal.Status.OPEN, now, deadline
+    save_recorded(locked, actor=actor, reason=reason)
+    events.publish(events.PROPOSAL_OPENED, proposal_id=locked.pk)
+    return locked
+
+
+@transaction.atomic
+def proposal_new_version(*, proposal: Proposal, actor, reason: str = "") -> Proposal:
+    """A change to a proposal that was put to the board: a new draft version with the same
+    text and documents (the files are shared: they are stored by checksum). The open version
+    stays open until the new one is put to the board."""
+    policy.ensure(actor, "proposal.draft", proposal.cooperative)
+    source = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if source.kind not in DRAFTABLE:
+        raise ValidationError(_("Een nieuwe versie van dit voorstel maakt u bij het onderwerp "
+                                "zelf (bijvoorbeeld de verdeling)."))
+    if source.is_draft:
+        raise ValidationError(_("Dit voorstel is nog een concept; wijzig het concept zelf."))
+    if source.superseded_by.filter(status=Proposal.Status.DRAFT).exists():
+        raise ValidationError(_("Er is al een nieuwe versie in concept van dit voorstel."))
+    if getattr(source, "decision", None) is not None and source.decision.adopted:
+        raise ValidationError(_("Dit voorstel is aangenomen (besluit %(number)s); een "
+                                "wijziging is een nieuw voorstel.")
+                              % {"number": source.decision.number})
+    reason = reason or _("nieuwe versie opgesteld")
+    new = create_recorded(
+        Proposal, cooperative=source.cooperative, kind=source.kind, title=source.title,
+        description=source.description, drafted_by=actor, status=Proposal.Status.DRAFT,
+        version=source.version + 1, supersedes=source, actor=actor, reason=reason)
+    for document in source.documents.all():
+        save_recorded(ProposalDocument(
+            proposal=new, filename=document.filename, kind=document.kind, size=document.size,
+            sha256=document.sha256, file=document.file.name, uploaded_by=document.uploaded_by,
+            uploaded_at=document.uploaded_at), actor=actor, reason=reason)
+    return new

@@ -2,19 +2,25 @@
 service, render; every proposal is looked up inside the cooperative the user may see
 (another cooperative's proposal is a 404)."""
 
+import hashlib
+from datetime import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import policy
 from ..errors import error_lines
 from ..selectors import cooperative_for
-from . import selectors, services
-from .models import Decision, Vote
+from . import documents, selectors, services
+from .models import Decision, Proposal, Vote
 from .subjects import subject_for
 
 
@@ -33,7 +39,7 @@ def _standing_context(request, cooperative, proposal) -> dict:
     return {
         "cooperative": cooperative, "proposal": proposal, "votes": votes, "standing": now,
         "not_voted": [seated[pk] for pk in seated if now and pk in now.not_voted],
-        "decision": getattr(proposal, "decision", None),
+        "decision": getattr(proposal, "decision", None), "seated": len(seated),
     }
 
 
@@ -53,7 +59,17 @@ def _proposal_context(request, cooperative, proposal) -> dict:
         "may_record_reasons": decision is not None and not decision.reasons
         and policy.allowed(request.user, "proposal.close", proposal),
         "choices": Vote.Choice.choices,
-        "seated": len(selectors.seated_users(cooperative)),
+        "documents": selectors.documents_of(proposal),
+        "may_edit": proposal.is_draft and policy.allowed(request.user, "proposal.edit",
+                                                         proposal),
+        "default_deadline": timezone.localtime(services.default_deadline(cooperative)),
+        "may_new_version": proposal.kind in services.DRAFTABLE
+        and proposal.status in (Proposal.Status.OPEN, Proposal.Status.CLOSED)
+        and not (decision and decision.adopted)
+        and policy.allowed(request.user, "proposal.draft", cooperative),
+        "later_version": proposal.superseded_by.order_by("-version").first()
+        if proposal.kind in services.DRAFTABLE else None,
+        "max_mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024),
     }
 
 
@@ -158,3 +174,157 @@ def register(request, code):
     return render(request, "governance/register.html", {
         "cooperative": cooperative, "decisions": selectors.register(cooperative),
     })
+
+
+# --- the board's table: drafts and open proposals; drafting a general decision --------------
+
+
+@login_required
+def index(request, code):
+    cooperative = cooperative_for(request.user, code, "decision.view")
+    may_draft = policy.allowed(request.user, "proposal.draft", cooperative)
+    return render(request, "governance/index.html", {
+        "cooperative": cooperative, "may_draft": may_draft,
+        "proposals": selectors.proposals_of(cooperative, drafts=may_draft),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_new(request, code):
+    cooperative = cooperative_for(request.user, code, "decision.view")
+    policy.ensure(request.user, "proposal.draft", cooperative)
+    form = {"title": request.POST.get("title", ""), "text": request.POST.get("text", "")}
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            proposal = services.proposal_draft(cooperative=cooperative, title=form["title"],
+                                               text=form["text"], actor=request.user)
+        except ValidationError as exc:
+            errors = error_lines(exc, Proposal)
+        else:
+            messages.success(request, _("Het voorstel is opgeslagen als concept. Voeg bijlagen "
+                                        "toe en leg het daarna voor aan het bestuur."))
+            return redirect("governance:proposal", code=code, pk=proposal.pk)
+    return render(request, "governance/proposal_form.html", {
+        "cooperative": cooperative, "form": form, "errors": errors,
+    }, status=400 if errors else 200)
+
+
+def _draft_action(request, code, pk, action) -> HttpResponse:
+    """Run a change to a draft; show what went wrong on the proposal page, in Dutch."""
+    cooperative, proposal = _proposal(request, code, pk)
+    try:
+        done = action(proposal)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_lines(exc, Proposal)))
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect("governance:proposal", code=code, pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def proposal_edit(request, code, pk):
+    def edit(proposal):
+        services.proposal_update(proposal=proposal, title=request.POST.get("title", ""),
+                                 text=request.POST.get("text", ""), actor=request.user)
+        return _("Het concept is bijgewerkt.")
+    return _draft_action(request, code, pk, edit)
+
+
+@login_required
+@require_POST
+def document_upload(request, code, pk):
+    def attach(proposal):
+        upload = request.FILES.get("document")
+        if upload is None:
+            raise ValidationError(_("Kies een bestand om toe te voegen."))
+        if upload.size > settings.DOCUMENT_MAX_BYTES:  # not read into memory at all
+            raise ValidationError(documents.too_big_message(upload.name, upload.size))
+        document = services.document_attach(proposal=proposal, data=upload.read(),
+                                            filename=upload.name, actor=request.user)
+        return _("“%(name)s” is toegevoegd (%(kind)s, SHA-256 %(sha)s…).") % {
+            "name": document.filename, "kind": document.get_kind_display(),
+            "sha": document.sha256[:12]}
+    return _draft_action(request, code, pk, attach)
+
+
+@login_required
+@require_POST
+def document_remove(request, code, pk, document_pk):
+    def remove(proposal):
+        document = proposal.documents.filter(pk=document_pk).first()
+        if document is None:
+            raise Http404
+        services.document_remove(document=document, actor=request.user)
+        return _("“%(name)s” is van het concept verwijderd.") % {"name": document.filename}
+    return _draft_action(request, code, pk, remove)
+
+
+def parse_deadline(raw: str):
+    """A deadline as a browser's date-and-time field sends it (2026-12-08T17:00), or as
+    typed (08-12-2026 17:00); empty: the cooperative's default term."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    for pattern in ("%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M", "%Y-%m-%d %H:%M"):
+        try:
+            naive = datetime.strptime(raw, pattern)
+        except ValueError:
+            continue
+        return timezone.make_aware(naive)
+    raise ValidationError({"deadline": _("“%(raw)s” is geen datum met tijd; schrijf "
+                                         "bijvoorbeeld 08-12-2026 17:00.") % {"raw": raw}})
+
+
+@login_required
+@require_POST
+def proposal_open(request, code, pk):
+    def put_to_the_board(proposal):
+        opened = services.proposal_open(
+            proposal=proposal, actor=request.user,
+            deadline=parse_deadline(request.POST.get("deadline", "")))
+        return _("Het voorstel ligt nu bij het bestuur; de stemming sluit op %(when)s.") % {
+            "when": timezone.localtime(opened.deadline).strftime("%d-%m-%Y %H:%M")}
+    return _draft_action(request, code, pk, put_to_the_board)
+
+
+@login_required
+@require_POST
+def proposal_new_version(request, code, pk):
+    cooperative, proposal = _proposal(request, code, pk)
+    try:
+        new = services.proposal_new_version(proposal=proposal, actor=request.user)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_lines(exc)))
+    else:
+        messages.success(request, _("Versie %(v)s is opgesteld als concept, met de tekst en de "
+                                    "bijlagen van versie %(old)s. Versie %(old)s blijft open "
+                                    "tot u de nieuwe voorlegt.")
+                         % {"v": new.version, "old": proposal.version})
+        return redirect("governance:proposal", code=code, pk=new.pk)
+    return redirect("governance:proposal", code=code, pk=proposal.pk)
+
+
+@login_required
+def document_download(request, code, pk):
+    """An attachment, through the policy; refused when the stored file no longer matches
+    the checksum it was attached with."""
+    cooperative = cooperative_for(request.user, code, "decision.view")
+    document = selectors.document_in(cooperative, pk)
+    if document is None or not policy.allowed(request.user, "document.download", document):
+        raise Http404
+    with document.file.open("rb") as stored:
+        data = stored.read()
+    if hashlib.sha256(data).hexdigest() != document.sha256:
+        return render(request, "governance/document_damaged.html", {
+            "cooperative": cooperative, "document": document}, status=409)
+    response = HttpResponse(data, content_type=documents.KINDS[document.kind][0])
+    response["Content-Disposition"] = content_disposition_header(True, document.filename)
+    return response
