@@ -154,15 +154,16 @@ class Namer:
             field = fields[name]
             self.parts.append((name, field.attname, value_renderer(field, names, text=True)))
         self.attnames = [attname for _name, attname, _render in self.parts]
-        self.cache: dict[tuple, str] = {}
+        self.last: tuple = (None, "")
 
     def name(self, row: dict) -> str:
+        # History comes per object in time order: remembering the last name is enough (and
+        # keeps memory constant, unlike a cache of every object's name).
         key = tuple(row[attname] for attname in self.attnames)
-        name = self.cache.get(key)
-        if name is None:
+        if key != self.last[0]:
             values = {n: render(v) for (n, _a, render), v in zip(self.parts, key, strict=True)}
-            name = self.cache[key] = _fill(self.pattern, values)
-        return name
+            self.last = (key, _fill(self.pattern, values))
+        return self.last[1]
 
 
 def value_renderer(field, names: Names, *, text: bool = False):
