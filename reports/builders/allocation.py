@@ -142,14 +142,12 @@ class AllocationReport(Report):
         ]
 
     def _lines(self, plans, scope, grant_labels) -> tuple[list[list], list[list]]:
-        """The rows of the versions in force, and those of the other versions."""
         shares = {}
         for plan in plans:
             key = getattr(plan, "key", None)
             if key is not None:
                 for share in key.shares.all():
                     shares[(plan.pk, share.organisation_id)] = share.value
-        labels = {p.pk: (grant_labels[p.grant_id], p.get_status_display()) for p in plans}
         lines = (AllocationLine.objects.filter(plan__in=plans)
                  .select_related("plan__grant", "organisation", "neighbourhood")
                  .order_by("plan__grant_id", "plan__version", "organisation__name",
@@ -158,26 +156,29 @@ class AllocationReport(Report):
             lines = lines.filter(organisation=scope.organisation)
         if scope.area is not None:
             lines = lines.filter(neighbourhood__area=scope.area)
-        current, other = [], []
-        for ln in lines:
-            (current if ln.plan.status == IN_FORCE else other).append(
-                [labels[ln.plan_id][0], ln.plan.version, labels[ln.plan_id][1],
-                 ln.organisation.name, ln.neighbourhood.code if ln.neighbourhood_id else "",
-                 ln.neighbourhood.name if ln.neighbourhood_id else "",
-                 shares.get((ln.plan_id, ln.organisation_id)),
-                 _percentage(ln.amount, ln.plan.grant.amount), ln.amount])
-        return current, other
+        return _by_version(lines, plans, grant_labels, lambda ln: [
+            ln.organisation.name, ln.neighbourhood.code if ln.neighbourhood_id else "",
+            ln.neighbourhood.name if ln.neighbourhood_id else "",
+            shares.get((ln.plan_id, ln.organisation_id)),
+            _percentage(ln.amount, ln.plan.grant.amount), ln.amount])
 
     def _tranches(self, plans, scope, grant_labels) -> tuple[list[list], list[list]]:
-        labels = {p.pk: (grant_labels[p.grant_id], p.get_status_display()) for p in plans}
         tranches = AllocationTranche.objects.filter(plan__in=plans).select_related(
             "plan", "organisation").order_by("plan__grant_id", "plan__version",
                                              "organisation__name", "number")
         if scope.organisation is not None:
             tranches = tranches.filter(organisation=scope.organisation)
-        current, other = [], []
-        for t in tranches:
-            (current if t.plan.status == IN_FORCE else other).append(
-                [labels[t.plan_id][0], t.plan.version, labels[t.plan_id][1],
-                 t.organisation.name, t.number, t.due_date, t.amount])
-        return current, other
+        return _by_version(tranches, plans, grant_labels, lambda t: [
+            t.organisation.name, t.number, t.due_date, t.amount])
+
+
+def _by_version(items, plans, grant_labels, columns) -> tuple[list[list], list[list]]:
+    """Rows (grant, version, status, *columns(item)) of the versions in force, and those of
+    the other versions."""
+    versions = {p.pk: (grant_labels[p.grant_id], p.version, p.get_status_display(),
+                       p.status == IN_FORCE) for p in plans}
+    current, other = [], []
+    for item in items:
+        grant, version, status, in_force = versions[item.plan_id]
+        (current if in_force else other).append([grant, version, status, *columns(item)])
+    return current, other
