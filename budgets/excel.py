@@ -21,9 +21,6 @@ from .services import LineInput
 SHEET = "Begroting"
 INFO_SHEET = "Over dit sjabloon"
 HEADER = ["Buurtcode", "Buurt", "Financieringsstroom", "Bedrag", "Toelichting"]
-# Beside the contract's columns, for the reader of the sheet (never read back): the name of the
-# stream whose code is in column C, looked up on the info sheet.
-STREAM_NAME = "Naam financieringsstroom"
 STREAMS_FIRST_ROW = 10  # where the info sheet lists the streams (code in B, name in C)
 MONEY_FORMAT = '"€" #,##0.00'
 NOTE_MAX = 2000
@@ -74,9 +71,9 @@ def _write_budget_sheet(workbook, formats, cooperative, year: int, budget) -> No
     current = {}
     if budget is not None:
         current = {(ln.neighbourhood_id, ln.funding_stream_id): ln for ln in budget.lines.all()}
-    sheet.write_row(0, 0, [*HEADER, STREAM_NAME], formats["header"])
-    names = (f"'{INFO_SHEET}'!$B${STREAMS_FIRST_ROW}:$C$"
-             f"{STREAMS_FIRST_ROW + max(len(streams), 1) - 1}")
+    # Exactly the contract's columns; the streams' names show as the input message of the
+    # code cells and on the info sheet.
+    sheet.write_row(0, 0, HEADER, formats["header"])
     row = 0
     for hood in hoods:
         for stream in streams:
@@ -85,10 +82,6 @@ def _write_budget_sheet(workbook, formats, cooperative, year: int, budget) -> No
             sheet.write_string(row, 0, hood.code, formats["locked"])
             sheet.write_string(row, 1, hood.name, formats["locked"])
             sheet.write_string(row, 2, stream.code, formats["choice"])
-            # A formula with its result stored: every program shows the name at once, and a
-            # changed code shows its own.
-            sheet.write_formula(row, 5, f'=IFERROR(VLOOKUP(C{row + 1},{names},2,FALSE),"")',
-                                formats["locked"], stream.name)
             if line is not None:
                 sheet.write_number(row, 3, line.amount, formats["money"])
                 sheet.write_string(row, 4, line.note, formats["text"])
@@ -98,6 +91,8 @@ def _write_budget_sheet(workbook, formats, cooperative, year: int, budget) -> No
     last = max(row, 1)
     sheet.data_validation(1, 2, last, 2, {
         "validate": "list", "source": [s.code for s in streams],
+        "input_title": "Financieringsstroom",
+        "input_message": stream_names(streams),
         "error_title": "Onbekende financieringsstroom",
         "error_message": "Kies een code uit de lijst (zie het blad 'Over dit sjabloon').",
     })
@@ -111,10 +106,15 @@ def _write_budget_sheet(workbook, formats, cooperative, year: int, budget) -> No
     sheet.set_column(2, 2, 20)
     sheet.set_column(3, 3, 16)
     sheet.set_column(4, 4, 50)
-    sheet.set_column(5, 5, 30)
     sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, last, len(HEADER))
+    sheet.autofilter(0, 0, last, len(HEADER) - 1)
     sheet.protect("", {"autofilter": True, "sort": False, "format_columns": True})
+
+
+def stream_names(streams) -> str:
+    """'wmo = Wmo 2015; …' for the input message (Excel allows 255 characters)."""
+    text = "; ".join(f"{s.code} = {s.name}" for s in streams)
+    return text if len(text) <= 255 else text[:254] + "…"
 
 
 def _write_info_sheet(workbook, formats, budget_round, organisation) -> None:
