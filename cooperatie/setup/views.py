@@ -167,25 +167,13 @@ def _grouped(changes: list[s.Change]) -> list[dict]:
     return out
 
 
-def _pending(request, cooperative) -> dict | None:
-    pending = request.session.get(PENDING) or {}
+def _confirmed(request, key: str, cooperative, back: str, apply):
+    """Apply a previewed upload: `apply(data, pending)` runs the service on the same file
+    and says what it did. Cancel, an expired upload or an error: nothing changes."""
+    pending = request.session.get(key) or {}
     wanted = cooperative.pk if cooperative else None
-    if not pending or pending.get("cooperative") != wanted or \
-            pending.get("token") != request.POST.get("token"):
-        return None
-    return pending
-
-
-@login_required
-@require_POST
-def structure_confirm(request, code):
-    cooperative = _configuring(request, code)
-    back = reverse("setup:index", args=[cooperative.code])
-    return _confirm(request, cooperative, back)
-
-
-def _confirm(request, cooperative, back: str):
-    pending = _pending(request, cooperative)
+    if pending.get("cooperative") != wanted or pending.get("token") != request.POST.get("token"):
+        pending = {}  # a form from another (older) preview leaves this one waiting
     data = uploads.fetch(pending["token"]) if pending else None
     try:
         if "annuleren" in request.POST:
@@ -194,26 +182,41 @@ def _confirm(request, cooperative, back: str):
         if data is None:
             messages.error(request, _("Deze upload is verlopen; upload het bestand opnieuw."))
             return redirect(back)
+        return apply(data, pending)
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_lines(exc)))
+        return redirect(back)
+    finally:
+        if pending:
+            uploads.discard(pending["token"])
+            request.session.pop(key, None)
+
+
+@login_required
+@require_POST
+def structure_confirm(request, code):
+    cooperative = _configuring(request, code)
+    return _confirm(request, cooperative, reverse("setup:index", args=[cooperative.code]))
+
+
+def _confirm(request, cooperative, back: str):
+    def apply(data, pending):
         structure, errors = excel.read_workbook(data)
         if errors:
             raise ValidationError(errors)
         result = services.structure_apply(
             cooperative=cooperative, structure=structure, actor=request.user,
             reason=pending["reason"], expected=pending["digest"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(error_lines(exc)))
-        return redirect(back)
-    finally:
-        if pending:  # a form from another (older) preview leaves this one waiting
-            uploads.discard(pending["token"])
-            request.session.pop(PENDING, None)
-    if result.created:
-        messages.success(request, _("De coöperatie %(name)s is gemaakt: %(n)s wijziging(en).")
-                         % {"name": result.cooperative.name, "n": len(result.changes)})
-    else:
-        messages.success(request, _("Ingelezen: %(n)s wijziging(en).")
-                         % {"n": len(result.changes)})
-    return redirect("setup:index", code=result.cooperative.code)
+        if result.created:
+            messages.success(request, _("De coöperatie %(name)s is gemaakt: %(n)s "
+                                        "wijziging(en).")
+                             % {"name": result.cooperative.name, "n": len(result.changes)})
+        else:
+            messages.success(request, _("Ingelezen: %(n)s wijziging(en).")
+                             % {"n": len(result.changes)})
+        return redirect("setup:index", code=result.cooperative.code)
+
+    return _confirmed(request, PENDING, cooperative, back, apply)
 
 
 # --- inhabitants from a CBS table ----------------------------------------------------------
@@ -259,34 +262,20 @@ def cbs_upload(request, code):
 def cbs_confirm(request, code):
     cooperative = _configuring(request, code)
     back = reverse("setup:index", args=[cooperative.code])
-    pending = request.session.get(PENDING_CBS) or {}
-    if pending.get("cooperative") != cooperative.pk or \
-            pending.get("token") != request.POST.get("token"):
-        pending = {}
-    data = uploads.fetch(pending["token"]) if pending else None
-    try:
-        if "annuleren" in request.POST:
-            messages.info(request, _("Geannuleerd; er is niets gewijzigd."))
-            return redirect(back)
-        if data is None:
-            messages.error(request, _("Deze upload is verlopen; upload de tabel opnieuw."))
-            return redirect(back)
+
+    def apply(data, pending):
         table, errors = cbs.read_table(data, filename=pending["filename"])
         if errors:
             raise ValidationError(errors)
         result = services.inhabitants_load(
             cooperative=cooperative, year=pending["year"], table=table, actor=request.user,
             reason=pending["reason"], expected=pending["digest"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(error_lines(exc)))
+        messages.success(request, _("Inwoners %(year)s ingelezen: %(n)s buurt(en) "
+                                    "bijgewerkt.") % {"year": pending["year"],
+                                                      "n": len(result.changes)})
         return redirect(back)
-    finally:
-        if pending:
-            uploads.discard(pending["token"])
-            request.session.pop(PENDING_CBS, None)
-    messages.success(request, _("Inwoners %(year)s ingelezen: %(n)s buurt(en) bijgewerkt.")
-                     % {"year": pending["year"], "n": len(result.changes)})
-    return redirect(back)
+
+    return _confirmed(request, PENDING_CBS, cooperative, back, apply)
 
 
 # --- history ---------------------------------------------------------------------------------

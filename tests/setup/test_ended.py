@@ -96,3 +96,14 @@ def test_coverage_and_commitments_leave_an_ended_team_out(ended, tom):
     assert "TOM-N" in {r.team.code for r in coverage(rnd).rows}
     form = StaffCommitmentForm(budget_round=rnd)
     assert team not in form.fields["team"].queryset
+
+
+def test_the_structure_page_marks_what_ended(ended, client):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    page = login(client, "tom-directeur").get(reverse("structure", args=["tom"]))
+    text = page.content.decode()
+    assert "Oud Ridderveld <span class=\"muted\">(tot en met 31-12-2025)</span>" in text
+    assert "Tom Oud</strong> (ambulant team, tot en met 31-12-2025)" in text
