@@ -248,6 +248,14 @@ def budget_grid(budget: PartnerBudget, area: Area | None = None) -> Grid:
     return Grid(streams, areas)
 
 
+def previous_submitted(budget: PartnerBudget) -> PartnerBudget | None:
+    """The partner's submitted budget of the year before, to start this year's from."""
+    return (PartnerBudget.objects.filter(
+        budget_round__cooperative_id=budget.budget_round.cooperative_id,
+        budget_round__year=budget.budget_round.year - 1, organisation_id=budget.organisation_id,
+        status=PartnerBudget.Status.SUBMITTED).select_related("budget_round").first())
+
+
 def round_budgets(budget_round: BudgetRound):
     """Every member's budget in the round (None where a member has not started one)."""
     from cooperatie.selectors import current_members

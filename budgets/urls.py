@@ -12,6 +12,7 @@ urlpatterns = [
     path("uploaden/bevestigen/", views.budget_upload_confirm, name="budget_upload_confirm"),
     path("uploaden/annuleren/", views.budget_upload_cancel, name="budget_upload_cancel"),
     path("indienen/", views.budget_submit, name="budget_submit"),
+    path("vorig-jaar/", views.budget_from_last_year, name="budget_from_last_year"),
     path("gebundeld/", views.pooled, name="pooled"),
     path("partner/<slug:org>/", views.budget_detail, name="budget_detail"),
     path("partner/<slug:org>/heropenen/", views.budget_reopen, name="budget_reopen"),

@@ -160,7 +160,8 @@ def budget_grid(request, code):
 
 
 def _grid_extras(budget, area) -> dict:
-    extras = {"reopened": selectors.reopen_notice(budget)}
+    extras = {"reopened": selectors.reopen_notice(budget),
+              "previous": selectors.previous_submitted(budget)}
     if area is not None:
         extras["budget_total"] = balance(budget.lines.all()) if budget.pk else Decimal("0.00")
     return extras
@@ -306,27 +307,52 @@ def budget_upload(request, code):
             return redirect(f"{_url('budget_grid', code)}?jaar={budget.budget_round.year}")
         file = request.FILES.get("file")
         data = file.read(settings.UPLOAD_MAX_BYTES + 1) if file else b""
-        upload = excel.read_upload(data, budget=budget, filename=file.name if file else "")
-        try:
-            if upload.errors:
-                raise ValidationError(upload.errors)
-            changes = services.budget_changes(budget, upload.rows)
-            staff_changes = services.staff_upload_preview(upload)
-            # The preview shows only what the real import would accept.
-            services.budget_import_dry_run(budget=budget, upload=upload,
-                                           expected_version=budget.version,
-                                           actor=request.user, reason=_("proefrun"))
-        except ValidationError as exc:
-            context["errors"] = error_lines(exc)
-            return render(request, "budgets/upload.html", context, status=400)
-        token = ss.pending.stash(data)
-        request.session["budget_upload"] = {
-            "token": token, "budget": budget.pk, "version": budget.version,
-            "round": budget.budget_round_id, "organisation": budget.organisation_id,
-            "name": file.name if file else ""}
-        context.update(changes=changes, staff_changes=staff_changes, token=token)
-        return render(request, "budgets/upload_preview.html", context)
+        return _upload_preview(request, context, budget, data, file.name if file else "")
     return render(request, "budgets/upload.html", context)
+
+
+def _upload_preview(request, context, budget, data: bytes, name: str):
+    """Read a workbook for the budget and show what it would change; saved on confirm."""
+    upload = excel.read_upload(data, budget=budget, filename=name)
+    try:
+        if upload.errors:
+            raise ValidationError(upload.errors)
+        changes = services.budget_changes(budget, upload.rows)
+        staff_changes = services.staff_upload_preview(upload)
+        # The preview shows only what the real import would accept.
+        services.budget_import_dry_run(budget=budget, upload=upload,
+                                       expected_version=budget.version,
+                                       actor=request.user, reason=_("proefrun"))
+    except ValidationError as exc:
+        context["errors"] = error_lines(exc)
+        return render(request, "budgets/upload.html", context, status=400)
+    token = ss.pending.stash(data)
+    request.session["budget_upload"] = {
+        "token": token, "budget": budget.pk, "version": budget.version,
+        "round": budget.budget_round_id, "organisation": budget.organisation_id,
+        "name": name}
+    context.update(changes=changes, staff_changes=staff_changes, token=token)
+    return render(request, "budgets/upload_preview.html", context)
+
+
+@login_required
+@require_POST
+def budget_from_last_year(request, code):
+    """Start from last year's submitted budget: its lines, as this year's template filled in,
+    previewed like an upload (copy, then change)."""
+    cooperative, budget = _own_budget(request, code)
+    previous = selectors.previous_submitted(budget)
+    if not _editable(request.user, budget) or previous is None:
+        messages.error(request, _("Er is geen ingediende begroting van vorig jaar om mee te "
+                                  "beginnen."))
+        return redirect(f"{_url('budget_grid', code)}?jaar={budget.budget_round.year}"
+                        f"&org={budget.organisation.code}")
+    output = io.BytesIO()
+    excel.write_template(output, budget_round=budget.budget_round,
+                         organisation=budget.organisation, budget=previous)
+    context = {"cooperative": cooperative, "budget": budget, "from_year": previous}
+    name = f"begroting-{cooperative.code}-{previous.budget_round.year}.xlsx"
+    return _upload_preview(request, context, budget, output.getvalue(), name)
 
 
 def _pending_upload(request, budget) -> dict | None:

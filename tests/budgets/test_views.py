@@ -244,7 +244,8 @@ def test_pages_use_a_constant_number_of_queries(client, db, name,
 def test_grid_uses_a_constant_number_of_queries(client, db, django_assert_max_num_queries):
     for code in ("malberg", "heerlen"):
         login(client, f"{code}-directeur2")  # has a draft with lines in the demo
-        with django_assert_max_num_queries(17):
+        # (with the board's reopen reason and last year's budget to start from)
+        with django_assert_max_num_queries(18):
             response = client.get(reverse("budget_grid", kwargs={"code": code}))
         assert response.status_code == 200
 
@@ -499,3 +500,36 @@ def test_a_reopened_budget_counts_as_not_submitted(heerlen, users):
     found = completeness(heerlen, 2026)
     assert (found.submitted, found.members) == (7, 10) and budget.organisation in found.missing
     assert not found.complete and str(found).startswith("7 van 10 ingediend; nog niet: ")
+
+
+def test_start_from_last_years_submitted_budget_previewed_like_an_upload(client, round_2026,
+                                                                        welzijn):
+    """Copy, then change: last year's lines through the upload's preview and confirmation."""
+    last_year = PartnerBudget.objects.get(budget_round__cooperative=round_2026.cooperative,
+                                          budget_round__year=2025, organisation=welzijn)
+    assert last_year.is_submitted and last_year.lines.count() > 3
+    login(client, "tom-directeur")
+    grid = client.get(url("budget_grid")).content.decode()
+    assert "Begroting 2025 overnemen…" in grid
+    preview = client.post(url("budget_from_last_year"), {"jaar": 2026})
+    html = preview.content.decode()
+    assert preview.status_code == 200 and "Controleer de wijzigingen" in html
+    assert "Uw ingediende begroting van 2025 als begin" in html
+    assert f"Het bestand wijzigt {last_year.lines.count()} begrotingsregels" in html
+    assert not PartnerBudget.objects.filter(budget_round=round_2026, organisation=welzijn).exists()
+    token = client.session["budget_upload"]["token"]
+    client.post(url("budget_upload_confirm"), {"token": token, "jaar": 2026})
+    budget = PartnerBudget.objects.get(budget_round=round_2026, organisation=welzijn)
+    copied = {(ln.neighbourhood_id, ln.funding_stream_id): (ln.amount, ln.note)
+              for ln in budget.lines.all()}
+    assert copied == {(ln.neighbourhood_id, ln.funding_stream_id): (ln.amount, ln.note)
+                      for ln in last_year.lines.all()}
+    assert budget.status == PartnerBudget.Status.DRAFT  # then change, then submit
+
+
+def test_start_from_last_year_needs_a_submitted_budget(client, heerlen):
+    login(client, "heerlen-directeur")  # Zorggroep Parkstad Zuid submitted 2025: offered
+    assert "Begroting 2025 overnemen…" in client.get(
+        reverse("budget_grid", kwargs={"code": "heerlen"})).content.decode()
+    login(client, "tom-voorzitter")  # no director: refused like the grid
+    assert client.post(url("budget_from_last_year"), {"jaar": 2026}).status_code == 403

@@ -32,3 +32,57 @@
     }
   });
 })();
+
+// Phones: the header's menu folds behind one button (without JavaScript it stays open).
+(function () {
+  "use strict";
+  const header = document.querySelector("header.site");
+  const nav = header && header.querySelector("nav");
+  if (!nav) return;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "menu-toggle";
+  button.textContent = header.dataset.menuLabel || "Menu";
+  button.setAttribute("aria-expanded", "false");
+  nav.id = nav.id || "hoofdmenu";
+  button.setAttribute("aria-controls", nav.id);
+  header.querySelector(".brand").insertAdjacentElement("afterend", button);
+  header.classList.add("foldable");
+  button.addEventListener("click", () => {
+    const open = header.classList.toggle("open");
+    button.setAttribute("aria-expanded", String(open));
+  });
+})();
+
+// Every table scrolls inside its own region, so that a wide table never makes the page
+// scroll sideways (templates that already wrap theirs in .scroll are left alone).
+(function () {
+  "use strict";
+  const regions = [];
+  for (const table of document.querySelectorAll("main table")) {
+    if (table.closest(".scroll")) continue;
+    const region = document.createElement("div");
+    region.className = "scroll";
+    const caption = table.querySelector("caption");
+    region.dataset.label = caption ? caption.textContent.trim() : "";
+    table.parentNode.insertBefore(region, table);
+    region.appendChild(table);
+    regions.push(region);
+  }
+  // A region that scrolls can be reached and scrolled with the keyboard, and is named.
+  function focusable() {
+    for (const region of regions) {
+      if (region.scrollWidth > region.clientWidth + 1) {
+        region.tabIndex = 0;
+        region.setAttribute("role", "region");
+        if (region.dataset.label) region.setAttribute("aria-label", region.dataset.label);
+      } else {
+        region.removeAttribute("tabindex");
+        region.removeAttribute("role");
+        region.removeAttribute("aria-label");
+      }
+    }
+  }
+  focusable();
+  window.addEventListener("resize", focusable);
+})();
