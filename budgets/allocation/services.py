@@ -11,6 +11,7 @@ change is a new version (`plan_amend`) with its own decision.
 Every split goes through `budgets.allocation.apportion`.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -116,6 +117,15 @@ class Split:
     @property
     def total(self) -> Decimal:
         return sum((ln.amount for ln in self.lines), ZERO)
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of every amount and tranche: what the board is asked to decide."""
+        parts = sorted(f"{ln.organisation.pk}/{ln.neighbourhood.pk if ln.neighbourhood else ''}"
+                       f"/{ln.amount}" for ln in self.lines)
+        parts += sorted(f"{t.organisation.pk}/{t.number}/{t.due_date}/{t.amount}"
+                        for t in self.tranches)
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
     @property
     def per_organisation(self) -> dict[int, Decimal]:
@@ -590,11 +600,16 @@ def plan_save(*, plan: AllocationPlan, method: str, schedule: str, note: str, ke
 
 
 @transaction.atomic
-def plan_propose(*, plan: AllocationPlan, actor, reason: str = "") -> Proposal:
-    """Freeze the split (lines and tranches) and put the plan to the board as a proposal."""
+def plan_propose(*, plan: AllocationPlan, actor, reason: str = "",
+                 expected_digest: str | None = None) -> Proposal:
+    """Freeze the split (lines and tranches) and put the plan to the board as a proposal.
+    With `expected_digest`: only the split the user confirmed (`Split.digest`)."""
     locked = _lock_plan(plan, actor)
     _ensure_draft(locked)
     split = plan_split(locked)
+    if expected_digest is not None and split.digest != expected_digest:
+        raise ValidationError(_("De verdeling is gewijzigd sinds u de samenvatting opende; er "
+                                "is niets voorgelegd. Controleer de nieuwe samenvatting."))
     reason = reason or _("voorgelegd aan het bestuur")
     grant = locked.grant
     title = _("Verdeling %(grant)s, versie %(v)s") % {"grant": grant, "v": locked.version}

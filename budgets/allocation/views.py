@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cooperatie import policy
 from cooperatie.errors import error_lines
+from cooperatie.governance.services import seated_count
 from cooperatie.models import Neighbourhood, Population
 from cooperatie.numbers import parse_decimal
 from cooperatie.selectors import cooperative_for, current_members
@@ -280,6 +281,8 @@ def plan_detail(request, code, pk):
         return render(request, "allocation/plan.html", _plan_context(
             request, cooperative, plan, form, None, form.errors), status=400)
     messages.success(request, _("De verdeling is opgeslagen."))
+    if request.POST.get("action") == "propose":  # what is on screen, saved: now confirm it
+        return redirect("allocation:plan_propose", code=code, pk=plan.pk)
     return redirect(_plan_url(code, plan))
 
 
@@ -297,17 +300,29 @@ def plan_preview(request, code, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def plan_propose(request, code, pk):
+    """Proposing, in two steps: the split the board will decide on, to confirm (GET); then
+    exactly that split put to the board (POST)."""
     cooperative, plan = _plan(request, code, pk)
-    try:
-        proposal = services.plan_propose(plan=plan, actor=request.user,
-                                         reason=request.POST.get("reason", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(error_lines(exc)))
+    policy.ensure(request.user, "plan.draft", cooperative)
+    if not plan.is_draft:
         return redirect(_plan_url(code, plan))
-    messages.success(request, _("De verdeling ligt nu als voorstel bij het bestuur."))
-    return redirect("governance:proposal", code=code, pk=proposal.pk)
+    if request.method == "POST":
+        try:
+            proposal = services.plan_propose(plan=plan, actor=request.user,
+                                             reason=request.POST.get("reason", ""),
+                                             expected_digest=request.POST.get("digest", "-"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(error_lines(exc)))
+            return redirect("allocation:plan_propose", code=code, pk=plan.pk)
+        messages.success(request, _("De verdeling ligt nu als voorstel bij het bestuur."))
+        return redirect("governance:proposal", code=code, pk=proposal.pk)
+    split, problems = selectors.split_of(plan)
+    return render(request, "allocation/propose.html", {
+        "cooperative": cooperative, "plan": plan, "grant": plan.grant, "split": split,
+        "problems": problems, "seated": seated_count(cooperative),
+    })
 
 
 def proposal_moved(request, code, pk):

@@ -66,7 +66,11 @@ def test_the_treasurer_drafts_from_client_numbers_and_two_others_adopt(client, t
                                                              reason="cliënten 2025"))
     assert response.status_code == 302
     assert AllocationKeyShare.objects.filter(key__plan=plan).count() == 8
-    response = client.post(url("plan_propose", pk=plan.pk))
+    confirm = html(client.get(url("plan_propose", pk=plan.pk)))
+    assert "Ja, voorleggen aan het bestuur" in confirm and "€\xa01.000.000,00" in confirm
+    assert AllocationPlan.objects.get(pk=plan.pk).is_draft  # the summary proposes nothing
+    digest = re.search(r'name="digest" value="([0-9a-f]+)"', confirm).group(1)
+    response = client.post(url("plan_propose", pk=plan.pk), {"digest": digest})
     proposal = AllocationPlan.objects.get(pk=plan.pk).proposal
     assert response.url == url("proposal", pk=proposal.pk)
     for name in ("tom-voorzitter", "tom-bestuurslid"):
@@ -257,3 +261,39 @@ def test_old_proposal_links_lead_to_the_boards_page(client, v2):
     login(client, "tom-voorzitter")
     response = client.get(f"/c/tom/verdeling/voorstel/{v2.proposal.pk}/")
     assert response.status_code == 301 and response.url == url("proposal", pk=v2.proposal.pk)
+
+
+def test_proposing_saves_what_is_on_screen_then_confirms_exactly_that_split(client, tom, users,
+                                                                          tom_members):
+    """Never the last saved version while the screen shows other figures: "Opslaan en
+    voorleggen…" saves what was typed, the confirmation shows that split, and a split that
+    changed after the confirmation was shown is not proposed."""
+    login(client, "tom-penningmeester")
+    stream = tom.funding_streams.get(code="JEUGD")
+    client.post(url("grant_create"), {"year": "2027", "amount": "1.000,00", "stream": stream.pk,
+                                      "funder_name": "Fonds", "description": "Proef"})
+    grant = LumpSumGrant.objects.get(cooperative=tom, year=2027)
+    client.post(url("plan_draft", pk=grant.pk))
+    plan = grant.plans.get()
+    first, second = tom_members[:2]
+    client.post(url("plan", pk=plan.pk), key_data(plan, {first: "50", second: "50"},
+                                                  basis="percentages"))
+    typed = key_data(plan, {first: "70", second: "30"}, basis="percentages", action="propose")
+    response = client.post(url("plan", pk=plan.pk), typed)
+    assert response.status_code == 302 and response.url == url("plan_propose", pk=plan.pk)
+    confirm = html(client.get(response.url))
+    assert "€\xa0700,00" in confirm and "€\xa0300,00" in confirm  # what was on screen
+    assert "liggen de bedragen en voorschotten vast" in confirm
+    digest = re.search(r'name="digest" value="([0-9a-f]+)"', confirm).group(1)
+    # someone saves other figures after the confirmation was shown: nothing is proposed
+    client.post(url("plan", pk=plan.pk), key_data(plan, {first: "60", second: "40"},
+                                                  basis="percentages"))
+    refused = client.post(url("plan_propose", pk=plan.pk), {"digest": digest}, follow=True)
+    assert "gewijzigd sinds u de samenvatting opende" in html(refused)
+    assert AllocationPlan.objects.get(pk=plan.pk).is_draft
+    digest = re.search(r'name="digest" value="([0-9a-f]+)"', html(refused)).group(1)
+    client.post(url("plan_propose", pk=plan.pk), {"digest": digest})
+    plan.refresh_from_db()
+    assert not plan.is_draft
+    amounts = sorted(plan.lines.values_list("amount", flat=True))
+    assert amounts == [Decimal("400.00"), Decimal("600.00")]

@@ -3,7 +3,9 @@ allocation proposal, the last member's vote closes it, the chair records the con
 and the decision is in the register; a drafter who approves their own plan alone is
 refused when the chair closes the vote early (after a confirmation of the outcome)."""
 
-from tests.e2e.conftest import login, screenshot
+import re
+
+from tests.e2e.conftest import axe_violations, login, screenshot
 
 
 def _vote_for(page, reason: str) -> None:
@@ -69,9 +71,19 @@ def test_drafter_cannot_adopt_alone(page):
     page.get_by_label("Gemeente Maastricht (fictief)").fill("60")
     page.get_by_label("Welzijn Maastricht-West").fill("40")
     page.get_by_label("Reden van de wijziging (voor de historie)").fill("eerste opzet")
-    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name="Opslaan", exact=True).click()
     assert "60.000,00" in page.inner_text("main")
-    page.get_by_role("button", name="Voorleggen aan het bestuur").click()
+    # changed on screen, not saved: proposing saves it first and confirms that split
+    page.get_by_label("Gemeente Maastricht (fictief)").fill("70")
+    page.get_by_label("Welzijn Maastricht-West").fill("30")
+    page.get_by_role("button", name="Opslaan en voorleggen aan het bestuur…").click()
+    page.get_by_role("heading", name=re.compile("voorleggen aan het bestuur")).wait_for()
+    summary = page.locator("#verdeling-partners").inner_text()
+    assert "70.000,00" in summary and "30.000,00" in summary
+    assert "liggen de bedragen en voorschotten vast" in page.inner_text("main")
+    assert axe_violations(page) == []
+    screenshot(page, "voorleggen-samenvatting")
+    page.get_by_role("button", name="Ja, voorleggen aan het bestuur").click()
     _vote_for(page, "mijn eigen voorstel")
     proposal_url = page.url
     assert "Stemming nu sluiten" not in page.inner_text("main")  # only the chair closes early
