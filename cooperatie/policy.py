@@ -158,6 +158,10 @@ def _realisation_visible(r: Roles, realisation) -> bool:
 RULES: dict[str, Rule] = {
     "cooperative.view": lambda r, coop: r.member,
     "cooperative.configure": lambda r, coop: r.administrator or r.superuser,
+    # Inviting people and giving or taking their roles (cooperatie/people/).
+    "people.manage": lambda r, coop: r.administrator or r.superuser,
+    # Reminding the members who have not submitted yet, moving a round's deadline.
+    "round.remind": lambda r, rnd: r.board,
     "round.manage": lambda r, rnd: r.board,
     "budget.view": _budget_visible,
     "budget.edit": _budget_editable,

@@ -36,8 +36,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "cooperatie",
     "cooperatie.setup",
+    "cooperatie.people",
+    "cooperatie.notifications",
     "partners",
     "budgets",
     "budgets.realisation",
@@ -53,9 +58,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cooperatie.people.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "cooperatie.urls"
@@ -98,13 +106,42 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "cooperatie.people.passwords.MinimumLength",
+     "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 10)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 24) * 3600
+INVITATION_EXPIRY_DAYS = env_int("INVITATION_EXPIRY_DAYS", 7)
+
+# Sign-in protection (django-axes), per account and address together: after
+# SIGNIN_FAILURE_LIMIT failures a pause of SIGNIN_THROTTLE_MINUTES (throttle); a pair that goes
+# on failing to SIGNIN_LOCK_AFTER is locked until the administrator unlocks it or the person
+# resets their password (cooperatie/people/signin.py).
+SIGNIN_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 5)
+SIGNIN_THROTTLE_MINUTES = env_int("SIGNIN_THROTTLE_MINUTES", 15)
+SIGNIN_LOCK_AFTER = env_int("SIGNIN_LOCK_AFTER", 10)
+if not 0 < SIGNIN_FAILURE_LIMIT <= SIGNIN_LOCK_AFTER:
+    raise ImproperlyConfigured(
+        "SIGNIN_FAILURE_LIMIT must be at least 1 and at most SIGNIN_LOCK_AFTER.")
+AXES_FAILURE_LIMIT = SIGNIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = "cooperatie.people.signin.cool_off"
+AXES_LOCKOUT_CALLABLE = "cooperatie.people.signin.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # the cooperative's administrator unlocks on the person's page
+AXES_USE_ATTEMPT_EXPIRATION = True  # each pair keeps its own pause or lock
+AXES_CLIENT_IP_CALLABLE = "cooperatie.people.signin.client_address"
+# Two-factor sign-in (django-otp, TOTP): the issuer shown in the authenticator app.
+OTP_TOTP_ISSUER = env_str("OTP_ISSUER") or "Samen begroten"
 
 # --- language, time, numbers ----------------------------------------------------------------
 LANGUAGE_CODE = "nl"
@@ -189,6 +226,52 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- e-mail: SMTP from the environment in production; a folder of .eml files in the demo ----
+EMAIL_HOST = env_str("EMAIL_HOST") or ""
+_email_backends = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}
+_email_backend = env_str("EMAIL_BACKEND") or ("smtp" if EMAIL_HOST else "file" if DEBUG else "")
+if _email_backend not in _email_backends:
+    raise ImproperlyConfigured(
+        "EMAIL_HOST is required when DEBUG is off (or EMAIL_BACKEND=file or console)."
+        if not _email_backend else
+        f"EMAIL_BACKEND must be one of {sorted(_email_backends)}, not {_email_backend!r}")
+EMAIL_BACKEND = _email_backends[_email_backend]
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_PORT = env_int("EMAIL_PORT", 587 if EMAIL_HOST else 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", bool(EMAIL_HOST) and EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# Links in e-mails point here (the worker has no request to take the host from).
+SITE_URL = (env_str("SITE_URL") or (f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS and not DEBUG
+                                    else "http://127.0.0.1:8000")).rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")) or " " in SITE_URL:
+    raise ImproperlyConfigured(f"SITE_URL must be an address like https://samen.example.nl, "
+                               f"not {SITE_URL!r}")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or (
+    f"Samen begroten <noreply@{SITE_URL.split('://', 1)[1].split('/')[0].split(':')[0]}>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The daily digest goes out at this hour (local time); reminders are checked at the same time.
+DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
+if not 0 <= DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured(f"DIGEST_HOUR must be an hour from 0 to 23, not {DIGEST_HOUR}")
+try:
+    REMINDER_DAYS = sorted({int(d) for d in env_list("REMINDER_DAYS", ["14", "3"])}, reverse=True)
+except ValueError:
+    raise ImproperlyConfigured("REMINDER_DAYS must be whole numbers of days, e.g. 14,3") from None
+if not REMINDER_DAYS or min(REMINDER_DAYS) < 1:
+    raise ImproperlyConfigured("REMINDER_DAYS must be whole numbers of days, e.g. 14,3")
+# Hourly: reminders before deadlines, votes closing within a day, the daily digest.
+CELERY_BEAT_SCHEDULE["notifications"] = {"task": "cooperatie.notifications.tasks.hourly",
+                                         "schedule": 60 * 60}
 
 # --- the product's own knobs ----------------------------------------------------------------
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)

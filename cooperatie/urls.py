@@ -7,7 +7,7 @@ from .governance import views as governance_views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("inloggen/", auth_views.LoginView.as_view(), name="login"),
+    path("", include("cooperatie.people.account_urls")),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     # Our own templates: the admin's registration/ templates would otherwise win.
     path("wachtwoord/", auth_views.PasswordChangeView.as_view(
@@ -26,5 +26,7 @@ urlpatterns = [
     path("c/<slug:code>/besluiten/", governance_views.register, name="decision_register"),
     path("c/<slug:code>/besluiten/", include("cooperatie.governance.urls")),
     path("", include("cooperatie.setup.urls")),
+    path("c/<slug:code>/mensen/", include("cooperatie.people.urls")),
+    path("meldingen/", include("cooperatie.notifications.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -7,6 +7,9 @@ os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 # The worker processes that tests start read the same folder (the embedded broker lives there).
 os.environ.setdefault("DATA_DIR", str(Path(__file__).resolve().parent.parent / "data" / "test"))
 
+# Mail goes to files unless a test starts a worker with an SMTP server (tests/mail.py).
+os.environ.setdefault("EMAIL_BACKEND", "file")
+
 from cooperatie.settings import *  # noqa: E402,F403
 from cooperatie.settings import DATA_DIR, DATABASES  # noqa: E402
 

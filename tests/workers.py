@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextlib.contextmanager
-def running_worker(*, beat: bool = False, beat_seconds: int = 1):
+def running_worker(*, beat: bool = False, beat_seconds: int = 1, **extra_env: str):
     """With `beat`, the worker runs the scheduler too (-B, as the demo does), checking the
     board's deadlines every `beat_seconds`."""
     from django.db import connection
@@ -18,7 +18,7 @@ def running_worker(*, beat: bool = False, beat_seconds: int = 1):
     # The worker must use the database the tests use (test_… or the test SQLite file).
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings",
            "WORKER_DATABASE_NAME": str(connection.settings_dict["NAME"]),
-           "DEADLINE_CHECK_SECONDS": str(beat_seconds)}
+           "DEADLINE_CHECK_SECONDS": str(beat_seconds), **extra_env}
     command = [sys.executable, "-m", "celery", "-A", "cooperatie", "worker", "--pool=solo",
                "--loglevel=WARNING", "--without-gossip", "--without-mingle",
                "--without-heartbeat"]

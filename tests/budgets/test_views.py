@@ -206,7 +206,7 @@ def test_board_reopens_with_reason_director_cannot(client, tom, users):
     budget.refresh_from_db()
     assert not budget.is_submitted
     history = client.get(url("budget_history", org="tom-ggz")).content.decode()
-    assert "bedrag Boskoop klopt niet" in history and "Bestuurslid" in history  # full name
+    assert "bedrag Boskoop klopt niet" in history and "Eva Smit" in history  # full name
 
 
 def test_history_shows_line_changes_old_to_new(client, draft, hoods, streams, users):

@@ -1,0 +1,77 @@
+"""A real worker sends through a real SMTP server on loopback: the invitation and the
+password reset, each read back (subject, language, the link works once)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from cooperatie.notifications.models import Mail
+from cooperatie.notifications.services import language_set
+from partners.models import Organisation
+from tests.conftest import login
+from tests.mail import body_of, link_in, smtp_server
+from tests.workers import running_worker
+
+User = get_user_model()
+pytestmark = [pytest.mark.worker]
+
+
+def _sent(kind, count=1):
+    return Mail.objects.filter(kind=kind, status=Mail.Status.SENT).count() == count
+
+
+def test_invitation_mail_from_the_worker_sets_a_password_once(demo_after_flush,
+                                                             transactional_db):
+    admin = login(Client(), "tom-beheerder")
+    with smtp_server() as (inbox, env), running_worker(**env):
+        response = admin.post(reverse("people:invite", kwargs={"code": "tom"}), {
+            "first_name": "Sara", "last_name": "Koster", "email": "sara@example.nl",
+            "kind": "director", "organisation": Organisation.objects.get(code="tom-ggz").pk,
+            "reason": "nieuwe directeur"})
+        assert response.status_code == 302
+        [message] = inbox.wait_for(1)
+    assert message["To"] == "sara@example.nl"
+    assert message["Subject"] == "Uitnodiging voor Tom in de buurt in Samen begroten"
+    assert message["Content-Language"] == "nl"
+    body = body_of(message)
+    assert "Beste Sara Koster," in body and "sara@example.nl" in body
+    assert "Gert Mulder nodigt u uit" in body
+    link = link_in(message)
+    visitor = Client()
+    assert visitor.get(link).status_code == 200
+    password = "Koffie-met-Sara-2026"
+    assert visitor.post(link, {"new_password1": password,
+                               "new_password2": password}).status_code == 302
+    assert visitor.get(link).status_code == 404
+    assert visitor.post(reverse("login"), {"username": "sara@example.nl",
+                                           "password": password}).status_code == 302
+    assert _sent("invitation")
+
+
+def test_password_reset_mail_in_the_persons_language_works_once(demo_after_flush,
+                                                                 transactional_db):
+    person = User.objects.get(username="tom-directeur")
+    language_set(user=person, language="en", actor=person)
+    visitor = Client()
+    with smtp_server() as (inbox, env), running_worker(**env):
+        response = visitor.post(reverse("password_reset"), {"email": person.email})
+        assert response.status_code == 302
+        # An unknown address says the same and sends nothing.
+        assert visitor.post(reverse("password_reset"),
+                            {"email": "niemand@example.nl"}).url == response.url
+        [message] = inbox.wait_for(1)
+    assert message["To"] == person.email
+    assert message["Content-Language"] == "en"
+    assert "tom-directeur" in body_of(message)
+    link = link_in(message)
+    form = visitor.get(link)
+    assert form.status_code == 302  # Django hides the token behind a redirect
+    password = "Nieuw-voor-Anouk-2027"
+    assert visitor.post(form.url, {"new_password1": password,
+                                   "new_password2": password}).status_code == 302
+    again = Client().get(link, follow=True)
+    assert "Deze link werkt niet meer" in again.content.decode()
+    person.refresh_from_db()
+    assert person.check_password(password)
+    assert _sent("password_reset")
