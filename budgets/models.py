@@ -57,6 +57,8 @@ class BudgetRound(models.Model):
     year = models.PositiveSmallIntegerField(_("jaar"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.OPEN)
+    # The day by which members submit (inclusive); reminders go out before it.
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -1,6 +1,7 @@
 """Changes to funding streams, budget rounds, partner budgets and the ledger."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from cooperatie import policy
 from cooperatie.history import create_recorded, save_recorded
 from cooperatie.models import Neighbourhood
 
-from . import ledger
+from . import ledger, notices
 from .models import (
     BudgetLine,
     BudgetRound,
@@ -33,14 +34,44 @@ def funding_stream_create(*, cooperative, code: str, name: str, law: str, taakve
 
 
 @transaction.atomic
-def budget_round_open(*, cooperative, year: int, actor, reason: str) -> BudgetRound:
+def budget_round_open(*, cooperative, year: int, actor, reason: str,
+                      deadline: date | None = None) -> BudgetRound:
+    """Open a round; its members' directors are told, with the deadline."""
     policy.ensure(actor, "round.manage", cooperative)
     rnd = BudgetRound.objects.select_for_update().filter(cooperative=cooperative, year=year)
     rnd = rnd.first() or BudgetRound(cooperative=cooperative, year=year)
     if rnd.pk and rnd.is_open:
         raise ValidationError(_("De begrotingsronde %(year)s is al open.") % {"year": year})
+    _check_deadline(deadline)
     rnd.status = BudgetRound.Status.OPEN
-    return save_recorded(rnd, actor=actor, reason=reason)
+    rnd.deadline = deadline or rnd.deadline
+    save_recorded(rnd, actor=actor, reason=reason)
+    notices.round_opened(rnd)
+    return rnd
+
+
+def _check_deadline(deadline: date | None) -> None:
+    if deadline is not None and deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("De deadline %(date)s ligt in het verleden.") % {
+            "date": deadline.strftime("%d-%m-%Y")}})
+
+
+@transaction.atomic
+def budget_round_deadline_set(*, budget_round: BudgetRound, deadline: date, actor,
+                              reason: str) -> BudgetRound:
+    """The board moves the deadline, with a reason; who has not submitted yet is told."""
+    policy.ensure(actor, "round.manage", budget_round)
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": _("Geef een reden op voor de nieuwe deadline.")})
+    rnd = BudgetRound.objects.select_for_update().get(pk=budget_round.pk)
+    ensure_round_open(rnd)
+    _check_deadline(deadline)
+    if rnd.deadline == deadline:
+        return rnd
+    rnd.deadline = deadline
+    save_recorded(rnd, actor=actor, reason=reason.strip())
+    notices.deadline_changed(rnd, reason.strip())
+    return rnd
 
 
 @transaction.atomic
@@ -299,6 +330,7 @@ def budget_reopen(*, budget: PartnerBudget, actor, reason: str) -> PartnerBudget
     locked.status = PartnerBudget.Status.DRAFT
     locked.version += 1
     save_recorded(locked, actor=actor, reason=reason.strip())
+    notices.budget_reopened(locked, reason.strip())
     budget.status, budget.version = locked.status, locked.version
     return locked
 

@@ -8,9 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cooperatie import policy
@@ -19,8 +20,9 @@ from cooperatie.errors import error_lines
 from cooperatie.models import Area
 from cooperatie.selectors import cooperative_for
 from partners.models import Organisation
+from partners.parsing import parse_day
 
-from . import excel, selectors, services
+from . import excel, notices, selectors, services
 from .amounts import parse_amount
 from .ledger import balance
 from .models import BudgetRound, PartnerBudget
@@ -104,11 +106,17 @@ def round_open(request, code):
     cooperative = cooperative_for(request.user, code)
     try:
         year = int(request.POST.get("year", ""))
-        rnd = services.budget_round_open(cooperative=cooperative, year=year, actor=request.user,
-                                         reason=request.POST.get("reason") or _("ronde geopend"))
-        messages.success(request, _("Begrotingsronde %(year)s is open.") % {"year": rnd.year})
     except ValueError:
         messages.error(request, _("Jaar: vul een jaartal in, bijvoorbeeld 2027."))
+        return redirect("budget_round", code=code)
+    try:
+        deadline = parse_day(request.POST.get("deadline", ""))
+        rnd = services.budget_round_open(cooperative=cooperative, year=year, actor=request.user,
+                                         reason=request.POST.get("reason") or _("ronde geopend"),
+                                         deadline=deadline)
+        messages.success(request, _("Begrotingsronde %(year)s is open.") % {"year": rnd.year})
+    except ValueError as exc:
+        messages.error(request, _("Deadline: %(error)s") % {"error": exc})
     except ValidationError as exc:
         messages.error(request, " ".join(error_lines(exc, BudgetRound)))
     return redirect("budget_round", code=code)
@@ -127,6 +135,44 @@ def round_close(request, code, year):
         messages.success(request, _("Begrotingsronde %(year)s is gesloten.") % {"year": year})
     except ValidationError as exc:
         messages.error(request, " ".join(error_lines(exc)))
+    return redirect(f"{_url('budget_round', code)}?jaar={year}")
+
+
+@login_required
+@require_POST
+def round_deadline(request, code, year):
+    cooperative = cooperative_for(request.user, code)
+    rnd = get_object_or_404(cooperative.budget_rounds, year=year)
+    try:
+        deadline = parse_day(request.POST.get("deadline", ""))
+        if deadline is None:
+            raise ValueError(_("vul een datum in, bijvoorbeeld 15-01-2027."))
+        services.budget_round_deadline_set(budget_round=rnd, deadline=deadline,
+                                           actor=request.user,
+                                           reason=request.POST.get("reason", ""))
+        messages.success(request, _("De deadline is nu %(date)s; wie nog niet heeft ingediend, "
+                                    "krijgt bericht.") % {"date": deadline.strftime("%d-%m-%Y")})
+    except ValueError as exc:
+        messages.error(request, _("Deadline: %(error)s") % {"error": exc})
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_lines(exc, BudgetRound)))
+    return redirect(f"{_url('budget_round', code)}?jaar={year}")
+
+
+@login_required
+@require_POST
+def round_remind(request, code, year):
+    cooperative = cooperative_for(request.user, code)
+    rnd = get_object_or_404(cooperative.budget_rounds, year=year, status=BudgetRound.Status.OPEN)
+    sent = notices.remind_now(budget_round=rnd, actor=request.user)
+    if sent:
+        messages.success(request, ngettext(
+            "Herinnering verstuurd aan %(n)s directeur die nog niet heeft ingediend.",
+            "Herinnering verstuurd aan %(n)s directeuren die nog niet hebben ingediend.",
+            sent) % {"n": sent})
+    else:
+        messages.info(request, _("Er is niemand meer te herinneren: iedereen heeft ingediend of "
+                                 "kreeg vandaag al een herinnering."))
     return redirect(f"{_url('budget_round', code)}?jaar={year}")
 
 

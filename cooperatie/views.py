@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from . import policy, selectors
+from .notifications.todo import todo_for
 
 
 @login_required
@@ -23,6 +24,7 @@ def cooperative_home(request, code):
         "roles": roles,
         "members": selectors.current_members(cooperative),
         "panels": dashboard_panels(request.user, cooperative, roles),
+        "todo": todo_for(request.user, cooperative, roles),
     }
     return render(request, "cooperatie/home.html", context)
 

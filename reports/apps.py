@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Rapportages")
+
+    def ready(self):
+        from . import notices, todo  # noqa: F401  (the export-ready notice and to-do)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from cooperatie import policy
 
+from . import notices
 from .builders import ReportMismatch, Scope, build, registry
 from .models import ExportJob
 
@@ -91,8 +92,10 @@ def export_run(job_id: int) -> ExportJob:
         return _fail(job, _("Er ging iets mis bij het maken van het rapport. Probeer het "
                             "opnieuw; blijft het misgaan, meld het dan aan de beheerder."))
     partial.rename(folder / name)
-    _update(job, status=ExportJob.Status.DONE, progress=100, rows=rows, file_name=name,
-            finished_at=timezone.now(), heartbeat_at=timezone.now())
+    with transaction.atomic():
+        _update(job, status=ExportJob.Status.DONE, progress=100, rows=rows, file_name=name,
+                finished_at=timezone.now(), heartbeat_at=timezone.now())
+        notices.export_ready(job)
     return job
 
 

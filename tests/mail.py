@@ -21,10 +21,13 @@ class Inbox:
         self.messages.append(message)
         return "250 OK"
 
-    def wait_for(self, count: int = 1, timeout: float = 90) -> list:
+    def wait_for(self, count: int = 1, timeout: float = 90, settle: float = 1.0) -> list:
+        """The messages once `count` arrived (and `settle` seconds passed without more, so a
+        mail sent twice would show)."""
         deadline = time.monotonic() + timeout
         while len(self.messages) < count and time.monotonic() < deadline:
             time.sleep(0.2)
+        time.sleep(settle)
         return list(self.messages)
 
 

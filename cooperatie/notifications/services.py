@@ -1,5 +1,8 @@
 """Telling people things: notify (inbox + e-mail as they chose), the outbox, preferences."""
 
+import contextlib
+import threading
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -60,11 +63,25 @@ def mail_enqueue(*, key: str, kind: str, user, ref_id: int | None = None) -> Mai
     return mail
 
 
+_quiet = threading.local()
+
+
+@contextlib.contextmanager
+def quiet():
+    """Write data without telling anyone (loading the demo, generating scale data): what a
+    loader does is history, not news."""
+    _quiet.on = True
+    try:
+        yield
+    finally:
+        _quiet.on = False
+
+
 def notify(*, user, kind: str, key: str, params: dict, url: str = "",
            cooperative=None) -> Notification | None:
     """Tell `user` something once: the key decides 'once' (None when it was told before).
     It lands in the inbox at once and goes out by e-mail as the person chose."""
-    if not user.is_active:
+    if not user.is_active or getattr(_quiet, "on", False):
         return None
     try:
         with transaction.atomic():

@@ -3,7 +3,7 @@ is read or mailed (the notification stores plain facts, never translated text)."
 
 from datetime import date, datetime
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from .models import Kind
@@ -13,7 +13,10 @@ def _date(value: str | None) -> str:
     if not value:
         return "–"
     parsed = (datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value))
-    return formats.date_format(parsed, "d-m-Y H:i" if "T" in value else "d-m-Y")
+    if isinstance(parsed, datetime) and timezone.is_aware(parsed):
+        parsed = timezone.localtime(parsed)
+    # With the weekday: "vrijdag 15-01-2027" ("Friday 15-01-2027" in English).
+    return formats.date_format(parsed, "l d-m-Y H:i" if "T" in value else "l d-m-Y")
 
 
 def describe(kind: str, p: dict) -> tuple[str, str]:
@@ -24,7 +27,8 @@ def describe(kind: str, p: dict) -> tuple[str, str]:
                 _("De begrotingsronde %(year)s van %(cooperative)s is geopend. Dien de begroting "
                   "van %(organisation)s in vóór %(deadline)s.") % p)
     if kind == Kind.DEADLINE_REMINDER:
-        return (_("Nog %(days)s dagen: begroting %(year)s van %(organisation)s") % p,
+        return (_("Herinnering: begroting %(year)s van %(organisation)s, deadline %(deadline)s")
+                % p,
                 _("De begroting %(year)s van %(organisation)s is nog niet ingediend. De deadline "
                   "is %(deadline)s.") % p)
     if kind == Kind.DEADLINE_CHANGED:

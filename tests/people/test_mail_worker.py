@@ -75,3 +75,35 @@ def test_password_reset_mail_in_the_persons_language_works_once(demo_after_flush
     person.refresh_from_db()
     assert person.check_password(password)
     assert _sent("password_reset")
+
+
+def test_reminder_now_reaches_each_late_director_in_their_language(demo_after_flush,
+                                                                   transactional_db):
+    from datetime import date
+
+    from budgets.models import BudgetRound
+
+    nl, en = User.objects.get(username="tom-directeur"), User.objects.get(
+        username="tom-directeur2")
+    language_set(user=en, language="en", actor=en)
+    BudgetRound.objects.filter(cooperative__code="tom", year=2026).update(
+        deadline=date(2027, 1, 15))  # a Friday
+    board = login(Client(), "tom-penningmeester")
+    url = reverse("round_remind", kwargs={"code": "tom", "year": 2026})
+    with smtp_server() as (inbox, env), running_worker(**env):
+        assert board.post(url).status_code == 302
+        messages = inbox.wait_for(2)
+        board.post(url)  # pressed twice the same day: nothing more is queued
+        assert Mail.objects.filter(kind="notification").count() == 2
+    by_to = {m["To"]: m for m in messages}
+    assert set(by_to) == {nl.email, en.email}
+    dutch, english = by_to[nl.email], by_to[en.email]
+    assert dutch["Subject"] == ("Herinnering: begroting 2026 van Welzijn Rijnstreek, deadline "
+                                "vrijdag 15-01-2027")
+    assert dutch["Content-Language"] == "nl" and english["Content-Language"] == "en"
+    assert "Friday 15-01-2027" in english["Subject"]  # rendered in the person's language
+    assert "Beste Anouk de Vries," in body_of(dutch)
+    link = link_in(dutch)
+    assert link == "/c/tom/begroting/invullen/?jaar=2026&org=tom-welzijn"
+    assert login(Client(), "tom-directeur").get(link).status_code == 200
+    assert _sent("notification", 2)
