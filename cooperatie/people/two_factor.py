@@ -56,7 +56,7 @@ def device_confirm(device: TOTPDevice, token: str) -> bool:
 def qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// address as an SVG QR code, drawn on the server (no script, no CDN)."""
     return segno.make(device.config_url, error="m").svg_inline(
-        scale=5, dark="#1b1b1b", light="#ffffff", omitsize=False,
+        scale=5, dark="#1b1b1b", light="#ffffff", omitsize=True,
         svgclass="qr", lineclass=None, title=None)
 
 

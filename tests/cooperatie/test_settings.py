@@ -50,9 +50,29 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
         "check", "--deploy", "--fail-level", "WARNING", DATA_DIR=str(tmp_path),
         SECRET_KEY="p" * 20 + "-production-secret-key-with-enough-entropy-0123456789",
         ALLOWED_HOSTS="samen.example.nl", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        EMAIL_BACKEND="", EMAIL_HOST="smtp.example.nl",
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("env, message", [
+    ({}, "EMAIL_HOST is required when DEBUG is off"),
+    ({"EMAIL_HOST": "smtp.example.nl", "EMAIL_PORT": "vijf"}, "EMAIL_PORT must be a whole number"),
+    ({"EMAIL_BACKEND": "duif"}, "EMAIL_BACKEND must be one of"),
+    ({"EMAIL_HOST": "h", "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"}, "cannot both be on"),
+    ({"EMAIL_HOST": "h", "SITE_URL": "samen.example.nl"}, "SITE_URL must be an address"),
+    ({"EMAIL_HOST": "h", "SIGNIN_FAILURE_LIMIT": "20"}, "SIGNIN_FAILURE_LIMIT must be"),
+    ({"EMAIL_HOST": "h", "REMINDER_DAYS": "14,drie"}, "REMINDER_DAYS must be whole numbers"),
+    ({"EMAIL_HOST": "h", "DIGEST_HOUR": "25"}, "DIGEST_HOUR must be an hour"),
+    ({"EMAIL_HOST": "h", "PASSWORD_MIN_LENGTH": "4"}, "PASSWORD_MIN_LENGTH must be at least 8"),
+    ({"EMAIL_HOST": "h", "INVITATION_EXPIRY_DAYS": "0"}, "INVITATION_EXPIRY_DAYS"),
+])
+def test_mail_and_sign_in_settings_fail_loudly(tmp_path, env, message):
+    result = run_manage("check", DATA_DIR=str(tmp_path), SECRET_KEY="k" * 60,
+                        ALLOWED_HOSTS="samen.example.nl", EMAIL_BACKEND="", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 def test_sqlite_runs_in_wal_mode(db):
