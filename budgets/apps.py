@@ -8,5 +8,5 @@ class BudgetsConfig(AppConfig):
 
     def ready(self):
         # The allocation plan is a subject of the board's proposals (cooperatie/governance/).
-        from .allocation import subject  # noqa: F401
         from . import notices, todo  # noqa: F401  (hourly reminders, the director's to-do)
+        from .allocation import subject  # noqa: F401

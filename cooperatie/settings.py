@@ -121,7 +121,8 @@ AUTHENTICATION_BACKENDS = [
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 24) * 3600
 INVITATION_EXPIRY_DAYS = env_int("INVITATION_EXPIRY_DAYS", 7)
 if INVITATION_EXPIRY_DAYS < 1 or PASSWORD_RESET_TIMEOUT < 3600:
-    raise ImproperlyConfigured("INVITATION_EXPIRY_DAYS and PASSWORD_RESET_HOURS must be at least 1.")
+    raise ImproperlyConfigured(
+        "INVITATION_EXPIRY_DAYS and PASSWORD_RESET_HOURS must be at least 1.")
 if AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"]["min_length"] < 8:
     raise ImproperlyConfigured("PASSWORD_MIN_LENGTH must be at least 8.")
 

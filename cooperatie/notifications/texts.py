@@ -49,6 +49,8 @@ def describe(kind: str, p: dict) -> tuple[str, str]:
                 _("U heeft nog niet gestemd over “%(title)s”. De stemming sluit op "
                   "%(closes)s.") % p)
     if kind == Kind.VOTE_CLOSED:
+        p["outcome"] = {"adopted": _("aangenomen"), "rejected": _("verworpen")}.get(
+            p.get("outcome"), p.get("outcome"))
         return (_("Besluit %(number)s: %(title)s") % p,
                 _("De stemming over “%(title)s” is gesloten. Besluit %(number)s: "
                   "%(outcome)s.") % p)

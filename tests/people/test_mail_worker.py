@@ -107,3 +107,34 @@ def test_reminder_now_reaches_each_late_director_in_their_language(demo_after_fl
     assert link == "/c/tom/begroting/invullen/?jaar=2026&org=tom-welzijn"
     assert login(Client(), "tom-directeur").get(link).status_code == 200
     assert _sent("notification", 2)
+
+
+def test_vote_waiting_mail_links_to_the_proposal(demo_after_flush, transactional_db):
+    from decimal import Decimal
+
+    from budgets.allocation import services as allocation
+    from cooperatie.models import Cooperative
+    from tests.allocation.conftest import percentages_key
+
+    tom = Cooperative.objects.get(code="tom")
+    treasurer = User.objects.get(username="tom-penningmeester")
+    grant = allocation.grant_create(
+        cooperative=tom, year=2027, amount=Decimal("1000.00"),
+        funding_stream=tom.funding_streams.get(code="JEUGD"), funder_name="Provincie",
+        description="test", actor=treasurer, reason="test")
+    members = list(Organisation.objects.filter(memberships__cooperative=tom).order_by("code"))
+    plan = allocation.plan_draft(grant=grant, actor=treasurer, reason="test")
+    allocation.plan_save(plan=plan, method="partners", schedule="none", note="",
+                         key=percentages_key(members[:2], [Decimal("60"), Decimal("40")]),
+                         weights={}, actor=treasurer, reason="test")
+    with smtp_server() as (inbox, env), running_worker(**env):
+        proposal = allocation.plan_propose(plan=plan, actor=treasurer)
+        messages = inbox.wait_for(3)
+    chair = User.objects.get(username="tom-voorzitter")
+    [mail] = [m for m in messages if m["To"] == chair.email]
+    assert mail["Subject"] == f"Uw stem gevraagd: {proposal.title}"
+    assert mail["Content-Language"] == "nl" and "Beste Carla Bakker," in body_of(mail)
+    link = link_in(mail)
+    assert link == reverse("governance:proposal", kwargs={"code": "tom", "pk": proposal.pk})
+    assert login(Client(), "tom-voorzitter").get(link).status_code == 200
+    assert len({m["To"] for m in messages}) == 3
