@@ -25,6 +25,16 @@ admin.site.site_header = "Samen begroten · beheer"
 admin.site.site_title = "Samen begroten"
 
 
+def application_administrator_only(request) -> bool:
+    """The admin is the application administrator's (the superuser): a cooperative's
+    administrator manages its people in the product (cooperatie/people/), where the policy,
+    the reasons and the no-self-grant rule apply."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = application_administrator_only
+
+
 def administered(request) -> list[int]:
     """Ids of the cooperatives the user administers (cached on the request); none for an
     anonymous visitor (the admin's sign-in page asks too)."""

@@ -90,11 +90,8 @@ def board_seat_add(*, cooperative: Cooperative, user, role: str, valid_from: dat
 @transaction.atomic
 def cooperative_role_grant(*, cooperative: Cooperative, user, role: str, actor,
                            reason: str) -> CooperativeRole:
-    """An administrator configures their cooperative in the admin, so gets staff access
-    (scoped to their cooperatives by cooperatie.admin)."""
-    if role == CooperativeRole.Role.ADMINISTRATOR and not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
+    """A role for the cooperative as a whole. (The Django admin is the application
+    administrator's only: no staff access comes with it.)"""
     return create_recorded(
         CooperativeRole, cooperative=cooperative, user=user, role=role, actor=actor,
         reason=reason,

@@ -9,3 +9,6 @@ class RealisationConfig(AppConfig):
     name = "budgets.realisation"
     label = "realisation"
     verbose_name = _("Realisatie")
+
+    def ready(self):
+        from . import todo  # noqa: F401  (periods to enter, on the to-do list)

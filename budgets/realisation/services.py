@@ -22,7 +22,7 @@ from cooperatie.models import Neighbourhood
 from partners.models import StaffCommitment
 from partners.selectors import in_kind_value
 
-from . import periods
+from . import notices, periods
 from .models import (
     PartnerRealisation,
     Period,
@@ -99,6 +99,7 @@ def period_open(*, period: Period, actor, reason: str = "") -> Period:
                               % {"period": locked.label, "status": locked.get_status_display()})
     locked.status, locked.opened_at = Period.Status.OPEN, timezone.now()
     save_recorded(locked, actor=actor, reason=reason or _("periode geopend"))
+    notices.period_opened(locked)
     period.status, period.opened_at = locked.status, locked.opened_at
     return locked
 

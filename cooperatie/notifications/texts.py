@@ -57,7 +57,7 @@ def describe(kind: str, p: dict) -> tuple[str, str]:
     if kind == Kind.PERIOD_OPEN:
         return (_("Realisatie invullen: %(period)s") % p,
                 _("De periode %(period)s staat open. Vul de realisatie van %(organisation)s in "
-                  "vóór %(deadline)s.") % p)
+                  "en dien haar in.") % p)
     if kind == Kind.EXPORT_READY:
         return (_("Export klaar: %(report)s") % p,
                 _("Uw export “%(report)s” staat klaar tot %(deadline)s.") % p)
