@@ -204,7 +204,8 @@ def people_list(request, code):
     invitations = {i.user_id: i for i in Invitation.objects.filter(
         cooperative=cooperative, accepted_at__isnull=True)}
     locked = set(_locked_usernames([p.username for p in people]))
-    rows = [{"person": p, "roles": selectors.roles_held(cooperative, p),
+    roles = selectors.roles_of_people(cooperative, people)
+    rows = [{"person": p, "roles": roles[p.pk],
              "status": selectors.status_of(p, invitations.get(p.pk)),
              "locked": p.username in locked} for p in people]
     rule = SignInRule.objects.filter(cooperative=cooperative).first()

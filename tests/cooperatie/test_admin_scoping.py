@@ -86,15 +86,15 @@ def test_ledger_history_page_says_rows_never_change(client, tom):
 
     from budgets.models import LedgerEntry
 
-    login(client, "tom-beheerder")
+    login(client, "beheerder")
     entry = LedgerEntry.objects.filter(cooperative=tom).select_related("transaction").first()
     page = client.get(reverse("admin:budgets_ledgerentry_history", args=[entry.pk]))
     assert page.status_code == 200
     assert "alleen-toevoegen" in page.content.decode()
     assert localtime(entry.transaction.posted_at).strftime("%d-%m-%Y") in page.content.decode()
-    other = LedgerEntry.objects.exclude(cooperative=tom).first()
-    response = client.get(reverse("admin:budgets_ledgerentry_history", args=[other.pk]))
-    assert response.status_code in (302, 403, 404)
+    login(client, "tom-beheerder")  # the admin is not theirs
+    response = client.get(reverse("admin:budgets_ledgerentry_history", args=[entry.pk]))
+    assert response.status_code == 302
 
 
 USER_PICKERS = ["admin:cooperatie_boardseat_add", "admin:cooperatie_cooperativerole_add",
@@ -109,12 +109,11 @@ def user_choices(page: str) -> set[str]:
 
 
 @pytest.mark.parametrize("url", USER_PICKERS)
-def test_user_pickers_offer_only_their_cooperatives_people(client, users, url):
+def test_user_pickers_are_the_application_administrators(client, users, url):
+    """A cooperative's administrator gives roles on the people pages (to their own
+    cooperative's people only); the admin's pickers are the application administrator's."""
     login(client, "tom-beheerder")
-    offered = user_choices(client.get(reverse(url)).content.decode())
-    assert {"tom-directeur", "tom-financien", "tom-voorzitter", "tom-beheerder"} <= offered
-    assert not {name for name in offered if name.startswith(("heerlen-", "malberg-"))}
-    assert "beheerder" not in offered
+    assert client.get(reverse(url)).status_code == 302
     login(client, "beheerder")  # the application administrator picks from everyone
     everyone = user_choices(client.get(reverse(url)).content.decode())
     assert {"heerlen-financien", "tom-directeur"} <= everyone
@@ -126,10 +125,6 @@ def test_another_cooperatives_user_cannot_be_given_a_role(client, tom, users):
     login(client, "tom-beheerder")
     response = client.post(reverse("admin:cooperatie_cooperativerole_add"), {
         "cooperative": tom.pk, "user": users["heerlen-financien"].pk, "role": "finance"})
-    assert response.status_code == 200  # the form again, with the error
+    assert response.status_code == 302  # not through the admin
     assert not CooperativeRole.objects.filter(cooperative=tom,
                                               user=users["heerlen-financien"]).exists()
-    client.post(reverse("admin:cooperatie_cooperativerole_add"), {
-        "cooperative": tom.pk, "user": users["tom-directeur"].pk, "role": "finance"})
-    assert CooperativeRole.objects.filter(cooperative=tom, user=users["tom-directeur"],
-                                          role="finance").exists()
