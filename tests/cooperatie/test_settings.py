@@ -70,7 +70,7 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
 ])
 def test_mail_and_sign_in_settings_fail_loudly(tmp_path, env, message):
     result = run_manage("check", DATA_DIR=str(tmp_path), SECRET_KEY="k" * 60,
-                        ALLOWED_HOSTS="samen.example.nl", EMAIL_BACKEND="", **env)
+                        ALLOWED_HOSTS="samen.example.nl", **{"EMAIL_BACKEND": "", **env})
     assert result.returncode != 0
     assert message in result.stderr
 
