@@ -254,11 +254,3 @@ class AuditReport(Report):
             for name, old, new in changed or [("", "", "")]:
                 yield [*base, name, old, new, reason]
             previous = record
-
-
-def _who(user) -> str:
-    """By name, with the login beside it: an auditor can tell two people of one name apart."""
-    if user is None:
-        return ""
-    name = user.get_full_name()
-    return f"{name} ({user.username})" if name else user.username

@@ -25,8 +25,8 @@ def test_the_seated_board_is_asked_to_vote_once_and_told_the_decision(
     assert Mail.objects.filter(kind="notification", ref_id__in=asked.values("pk")).count() == 3
     svc.vote_cast(proposal=proposal, actor=users["tom-bestuurslid"], choice="for")
     # Within 24 hours of the deadline, who has not voted hears of it, once.
-    from cooperatie.governance.notices import votes_closing
     from cooperatie.governance.models import Proposal
+    from cooperatie.governance.notices import votes_closing
 
     Proposal.objects.filter(pk=proposal.pk).update(deadline=timezone.now() + timedelta(hours=20))
     assert votes_closing(timezone.now()) == 2
