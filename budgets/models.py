@@ -58,7 +58,7 @@ class BudgetRound(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.OPEN)
     # The day by which members submit (inclusive); reminders go out before it.
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(_("indienen uiterlijk op"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

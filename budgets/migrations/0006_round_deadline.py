@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='budgetround',
             name='deadline',
-            field=models.DateField(blank=True, null=True, verbose_name='deadline'),
+            field=models.DateField(blank=True, null=True, verbose_name='indienen uiterlijk op'),
         ),
         migrations.AddField(
             model_name='historicalbudgetround',
             name='deadline',
-            field=models.DateField(blank=True, null=True, verbose_name='deadline'),
+            field=models.DateField(blank=True, null=True, verbose_name='indienen uiterlijk op'),
         ),
     ]
