@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgets', '0005_ledger_period_and_balances'),
+        ('budgets', '0007_ledger_chain'),
     ]
 
     operations = [
