@@ -35,6 +35,11 @@ class Cooperative(models.Model):
                                                         MaxValueValidator(90)],
         help_text=_("Hoe lang een voorstel standaard openstaat voor stemming."),
     )
+    proxies_per_holder = models.PositiveSmallIntegerField(
+        _("machtigingen per gemachtigde"), default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("Voor hoeveel andere bestuursleden één bestuurslid tegelijk mag stemmen."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -46,6 +51,9 @@ class Cooperative(models.Model):
                                    name="cooperative_quorum_percent_valid"),
             models.CheckConstraint(condition=Q(voting_days__gte=1, voting_days__lte=90),
                                    name="cooperative_voting_days_valid"),
+            models.CheckConstraint(
+                condition=Q(proxies_per_holder__gte=1, proxies_per_holder__lte=10),
+                name="cooperative_proxies_per_holder_valid"),
         ]
 
     def __str__(self):
@@ -336,4 +344,10 @@ def check_period(obj) -> None:
             {"valid_to": _("De einddatum ligt vóór de begindatum.")}
         )
 from .evaluation.models import Indicator, Measurement  # noqa: E402,F401
-from .governance.models import Decision, Proposal, ProposalDocument, Vote  # noqa: E402,F401
+from .governance.models import (  # noqa: E402,F401
+    Decision,
+    Proposal,
+    ProposalDocument,
+    Proxy,
+    Vote,
+)

@@ -199,6 +199,8 @@ RULES: dict[str, Rule] = {
     # Only seated board members vote (a seat active today); before the deadline only the chair
     # (or whom the cooperative names) closes a vote; at the deadline it closes by itself.
     "proposal.vote": lambda r, proposal: r.board,
+    # Proxies (machtigingen) and their signed documents: the board.
+    "proxy.view": lambda r, coop: r.board or r.superuser,
     "proposal.close": lambda r, proposal: r.closer,
     "decision.view": lambda r, coop: r.member,
     "indicator.manage": lambda r, coop: r.board,

@@ -6,7 +6,7 @@ Who may do what is in cooperatie/policy.py; the voting rules are in rules.py.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -90,6 +90,11 @@ class Vote(models.Model):
                                  verbose_name=_("voorstel"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="votes",
                              verbose_name=_("bestuurslid"))
+    # Who cast it: the member, or the one the member authorised (a proxy, machtiging).
+    cast_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT,
+                                related_name="votes_cast", verbose_name=_("uitgebracht door"))
+    proxy = models.ForeignKey("Proxy", models.PROTECT, null=True, blank=True,
+                              related_name="votes", verbose_name=_("machtiging"))
     choice = models.CharField(_("stem"), max_length=10, choices=Choice.choices)
     reason = models.TextField(_("toelichting"), blank=True, max_length=2000)
     conflict_of_interest = models.BooleanField(
@@ -110,6 +115,11 @@ class Vote(models.Model):
                 fields=["proposal", "user"], name="vote_once_per_proposal",
                 violation_error_message=_("U heeft al gestemd over dit voorstel."),
             ),
+            models.CheckConstraint(
+                condition=Q(cast_by=F("user"), proxy__isnull=True)
+                | (~Q(cast_by=F("user")) & Q(proxy__isnull=False)),
+                name="vote_by_proxy_has_a_proxy",
+            ),
         ]
 
     def __str__(self):
@@ -118,6 +128,10 @@ class Vote(models.Model):
     @property
     def counts(self) -> bool:
         return not self.conflict_of_interest
+
+    @property
+    def by_proxy(self) -> bool:
+        return self.cast_by_id != self.user_id
 
 
 class Decision(models.Model):
@@ -145,6 +159,7 @@ class Decision(models.Model):
     votes_against = models.PositiveSmallIntegerField(_("tegen"))
     votes_abstain = models.PositiveSmallIntegerField(_("onthouding"))
     votes_conflicted = models.PositiveSmallIntegerField(_("met belangenconflict"))
+    votes_by_proxy = models.PositiveSmallIntegerField(_("bij volmacht"), default=0)
     seated = models.PositiveSmallIntegerField(_("zittende bestuursleden"))
     quorum_reached = models.BooleanField(_("quorum gehaald"))
     majority_reached = models.BooleanField(_("meerderheid gehaald"))
@@ -238,3 +253,53 @@ class ProposalDocument(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class Proxy(models.Model):
+    """A seated board member (the grantor) authorises another seated member (the holder) to
+    vote for them, on one proposal or during a period, with the signed document attached.
+    The rules (seated, at most `Cooperative.proxies_per_holder` at a time, conflicts) are in
+    the services; the database holds the shape."""
+
+    cooperative = models.ForeignKey("cooperatie.Cooperative", models.PROTECT,
+                                    related_name="proxies", verbose_name=_("coöperatie"))
+    grantor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT,
+                                related_name="proxies_given", verbose_name=_("volmachtgever"))
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT,
+                               related_name="proxies_held", verbose_name=_("gemachtigde"))
+    proposal = models.ForeignKey(Proposal, models.PROTECT, null=True, blank=True,
+                                 related_name="proxies", verbose_name=_("voor het voorstel"))
+    valid_from = models.DateField(_("vanaf"), null=True, blank=True)
+    valid_to = models.DateField(_("tot en met"), null=True, blank=True)
+    filename = models.CharField(_("getekende machtiging"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    document = models.FileField(_("bestand"), upload_to="governance/proxies/", max_length=300)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT,
+                                    related_name="proxies_recorded",
+                                    verbose_name=_("vastgelegd door"))
+    recorded_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("machtiging")
+        verbose_name_plural = _("machtigingen")
+        ordering = ["cooperative", "-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(grantor=F("holder")),
+                                   name="proxy_not_to_oneself"),
+            models.CheckConstraint(
+                condition=Q(proposal__isnull=False, valid_from__isnull=True,
+                            valid_to__isnull=True)
+                | Q(proposal__isnull=True, valid_from__isnull=False, valid_to__isnull=False,
+                    valid_to__gte=F("valid_from")),
+                name="proxy_for_a_proposal_or_a_period",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.grantor} → {self.holder}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from .. import policy
 from ..models import BoardSeat
-from .models import Decision, Proposal, ProposalDocument, Vote
+from .models import Decision, Proposal, ProposalDocument, Proxy, Vote
 from .subjects import subjects_for
 
 
@@ -74,3 +74,14 @@ def proposals_of(cooperative, *, drafts: bool) -> dict[str, list[Proposal]]:
     for proposal in rows:
         grouped[proposal.status].append(proposal)
     return grouped
+
+
+def proxies_of(cooperative) -> list[Proxy]:
+    return list(Proxy.objects.filter(cooperative=cooperative)
+                .select_related("grantor", "holder", "proposal", "recorded_by")
+                .order_by("-recorded_at", "-id"))
+
+
+def proxy_in(cooperative, pk) -> Proxy | None:
+    return Proxy.objects.filter(cooperative=cooperative, pk=pk).select_related(
+        "cooperative").first()

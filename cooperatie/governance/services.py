@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,7 @@ from .models import (
     Decision,
     Proposal,
     ProposalDocument,
+    Proxy,
     Vote,
     decision_number,
     document_path,
@@ -102,11 +103,17 @@ def _ensure_open_for_votes(proposal: Proposal) -> None:
                               % {"title": proposal.title, "when": _when(proposal.deadline)})
 
 
+def _name(user) -> str:
+    return user.get_full_name() or user.username
+
+
 @transaction.atomic
 def vote_cast(*, proposal: Proposal, actor, choice: str, reason: str = "",
-              conflict_of_interest: bool = False) -> Vote:
-    """Cast a vote, or change one's vote while the vote is open (recorded in the history).
-    When every seated member has voted, the vote closes at once."""
+              conflict_of_interest: bool = False, on_behalf_of=None) -> Vote:
+    """Cast a vote, or change it while the vote is open (every change is in the history).
+    With `on_behalf_of` a seated member votes for another one who authorised them (a proxy;
+    `conflict_of_interest` is then the grantor's). When every seated member has voted, the
+    vote closes at once."""
     if not policy.allowed(actor, "proposal.vote", proposal):
         raise PermissionDenied(_("Alleen zittende bestuursleden van %(coop)s stemmen over "
                                  "voorstellen.") % {"coop": proposal.cooperative})
@@ -116,27 +123,72 @@ def vote_cast(*, proposal: Proposal, actor, choice: str, reason: str = "",
     _ensure_open_for_votes(locked)
     if choice not in Vote.Choice.values:
         raise ValidationError({"choice": _("Kies voor, tegen of onthouding.")})
+    member = on_behalf_of or actor
+    proxy = _proxy_for(locked, grantor=member, holder=actor) if member != actor else None
+    vote = locked.votes.filter(user=member).select_related("cast_by").first()
+    if vote is not None and vote.cast_by_id != actor.pk:
+        if proxy is not None:
+            raise ValidationError(_("%(member)s heeft zelf al gestemd; u kunt niet ook namens "
+                                    "%(member)s stemmen.") % {"member": _name(member)})
+        raise ValidationError(_("Uw gemachtigde %(holder)s heeft al namens u gestemd; u kunt "
+                                "niet ook zelf stemmen. Heeft u een belangenconflict, meld dat "
+                                "dan: de stem telt dan niet mee.")
+                              % {"holder": _name(vote.cast_by)})
     reason = (reason or "").strip()
     conflict = bool(conflict_of_interest)
-    vote = locked.votes.filter(user=actor).first()
     if vote is None:
         try:
             with transaction.atomic():
                 vote = save_recorded(
-                    Vote(proposal=locked, user=actor, choice=choice, reason=reason,
-                         conflict_of_interest=conflict),
-                    actor=actor, reason=_("stem uitgebracht"))
+                    Vote(proposal=locked, user=member, cast_by=actor, proxy=proxy,
+                         choice=choice, reason=reason, conflict_of_interest=conflict),
+                    actor=actor, reason=_("stem uitgebracht") if proxy is None else _(
+                        "stem uitgebracht namens %(member)s (machtiging)")
+                    % {"member": _name(member)})
         except IntegrityError:  # a second vote at the same moment
-            raise ValidationError(_("U heeft al gestemd over dit voorstel.")) from None
+            raise ValidationError(_("Er is zojuist al gestemd voor dit bestuurslid.")) from None
     elif (vote.choice, vote.reason, vote.conflict_of_interest) != (choice, reason, conflict):
         before = vote.get_choice_display()
         vote.choice, vote.reason, vote.conflict_of_interest = choice, reason, conflict
         vote.changed_at = timezone.now()
         save_recorded(vote, actor=actor, reason=_("stem gewijzigd: %(old)s → %(new)s") % {
             "old": before, "new": vote.get_choice_display()})
-    if not standing(locked).not_voted:
-        _decide(locked, closure=Decision.Closure.ALL_VOTED, actor=actor)
-        proposal.status = locked.status
+    _close_when_all_voted(locked, actor)
+    proposal.status = locked.status
+    return vote
+
+
+def _close_when_all_voted(proposal: Proposal, actor) -> None:
+    if not standing(proposal).not_voted:
+        _decide(proposal, closure=Decision.Closure.ALL_VOTED, actor=actor)
+
+
+@transaction.atomic
+def conflict_declare(*, proposal: Proposal, actor, reason: str = "") -> Vote:
+    """A member declares a conflict of interest: their vote (cast by them or by their proxy)
+    counts for nothing; without a vote yet, the declaration is their vote (and no proxy can
+    vote for them any more)."""
+    if not policy.allowed(actor, "proposal.vote", proposal):
+        raise PermissionDenied(_("Alleen zittende bestuursleden van %(coop)s stemmen over "
+                                 "voorstellen.") % {"coop": proposal.cooperative})
+    Cooperative.objects.select_for_update().get(pk=proposal.cooperative_id)
+    locked = Proposal.objects.select_for_update().select_related("cooperative").get(
+        pk=proposal.pk)
+    _ensure_open_for_votes(locked)
+    reason = (reason or "").strip()
+    vote = locked.votes.filter(user=actor).first()
+    if vote is None:
+        vote = save_recorded(Vote(proposal=locked, user=actor, cast_by=actor,
+                                  choice=Vote.Choice.ABSTAIN, reason=reason,
+                                  conflict_of_interest=True),
+                             actor=actor, reason=_("belangenconflict gemeld"))
+    elif not vote.conflict_of_interest:
+        vote.conflict_of_interest = True
+        vote.reason = reason or vote.reason
+        vote.changed_at = timezone.now()
+        save_recorded(vote, actor=actor, reason=_("belangenconflict gemeld"))
+    _close_when_all_voted(locked, actor)
+    proposal.status = locked.status
     return vote
 
 
@@ -223,8 +275,9 @@ def _decide(proposal: Proposal, *, closure: str, actor, closer=None,
                 sequence=last + 1, number=number, decided_on=today, outcome=outcome,
                 votes_for=result.votes_for, votes_against=result.votes_against,
                 votes_abstain=result.votes_abstain, votes_conflicted=result.votes_conflicted,
-                seated=result.seated, quorum_reached=result.quorum_reached,
-                majority_reached=result.majority_reached, four_eyes_met=result.four_eyes_met,
+                votes_by_proxy=result.votes_by_proxy, seated=result.seated,
+                quorum_reached=result.quorum_reached, majority_reached=result.majority_reached,
+                four_eyes_met=result.four_eyes_met,
                 explanation="\n".join(result.explanation), reasons=(reasons or "").strip(),
                 closure=closure, closed_by=closer, actor=actor, reason=history_reason,
             )
@@ -431,3 +484,159 @@ def proposal_new_version(*, proposal: Proposal, actor, reason: str = "") -> Prop
             sha256=document.sha256, file=document.file.name, uploaded_by=document.uploaded_by,
             uploaded_at=document.uploaded_at), actor=actor, reason=reason)
     return new
+
+
+# --- proxies (machtigingen) -------------------------------------------------------------------
+
+
+def _active_proxies(cooperative, today: date):
+    return (Proxy.objects.filter(cooperative=cooperative, revoked_at__isnull=True)
+            .filter(Q(proposal__isnull=True, valid_to__gte=today)
+                    | Q(proposal__status__in=[Proposal.Status.DRAFT, Proposal.Status.OPEN])))
+
+
+def _proxy_for(proposal: Proposal, *, grantor, holder) -> Proxy:
+    """The proxy that lets `holder` vote for `grantor` on `proposal` today, checked against
+    the rules: both seated, a proxy for this proposal or in force today, and the holder not
+    voting for more members than the cooperative allows."""
+    cooperative, today = proposal.cooperative, timezone.localdate()
+    seated = seated_ids(cooperative, today)
+    if grantor.pk not in seated:
+        raise ValidationError(_("%(member)s heeft geen zetel in het bestuur; namens "
+                                "%(member)s kan niet worden gestemd.")
+                              % {"member": _name(grantor)})
+    proxy = (_active_proxies(cooperative, today).filter(grantor=grantor, holder=holder)
+             .filter(Q(proposal=proposal) | Q(proposal__isnull=True, valid_from__lte=today))
+             .order_by("-recorded_at").first())
+    if proxy is None:
+        raise ValidationError(_("U heeft geen machtiging van %(member)s voor dit voorstel.")
+                              % {"member": _name(grantor)})
+    others = set(proposal.votes.filter(cast_by=holder).exclude(user__in=[holder, grantor])
+                 .values_list("user_id", flat=True))
+    if len(others) >= cooperative.proxies_per_holder:
+        raise ValidationError(_("U stemde al namens %(n)s ander(e) bestuurslid/-leden over dit "
+                                "voorstel; de coöperatie staat hoogstens %(max)s machtiging(en) "
+                                "per gemachtigde toe.")
+                              % {"n": len(others), "max": cooperative.proxies_per_holder})
+    return proxy
+
+
+def _window(proposal: Proposal | None, start: date | None, end: date | None,
+            cooperative) -> tuple[date, date]:
+    """The days a proxy could be used on: its period, or its proposal's voting time."""
+    if proposal is None:
+        return start, end
+    today = timezone.localdate()
+    opened = timezone.localdate(proposal.opened_at) if proposal.opened_at else today
+    closes = (timezone.localdate(proposal.deadline) if proposal.deadline
+              else today + timedelta(days=cooperative.voting_days))
+    return opened, closes
+
+
+def _overlaps(proxy: Proxy, proposal, start, end) -> bool:
+    if proxy.proposal_id and proposal is not None:
+        return proxy.proposal_id == proposal.pk
+    a = _window(proxy.proposal, proxy.valid_from, proxy.valid_to, proxy.cooperative)
+    b = _window(proposal, start, end, proxy.cooperative)
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+@transaction.atomic
+def proxy_grant(*, cooperative: Cooperative, grantor, holder, data: bytes, filename: str,
+                actor, proposal: Proposal | None = None, valid_from: date | None = None,
+                valid_to: date | None = None, reason: str = "") -> Proxy:
+    """Record a proxy: `grantor` authorises `holder` (both seated) for one proposal or for a
+    period, with the signed document (a PDF). Recorded by the grantor, or by the chair (or
+    whom the cooperative names) on receiving the signed form."""
+    roles = policy.roles_for(actor, cooperative)
+    if not roles.board or (actor.pk != grantor.pk and not roles.closer):
+        raise PermissionDenied(_("Een machtiging legt het bestuurslid zelf vast, of de "
+                                 "voorzitter die het getekende formulier ontving."))
+    Cooperative.objects.select_for_update().get(pk=cooperative.pk)  # one proxy at a time
+    today = timezone.localdate()
+    seated = seated_ids(cooperative, today)
+    errors = []
+    for who in (grantor, holder):
+        if who.pk not in seated:
+            errors.append(_("%(member)s heeft geen zetel in het bestuur van %(coop)s; een "
+                            "machtiging is alleen tussen zittende bestuursleden.")
+                          % {"member": _name(who), "coop": cooperative})
+    if grantor.pk == holder.pk:
+        errors.append(_("Een bestuurslid kan zichzelf niet machtigen."))
+    if (proposal is None) == (valid_from is None and valid_to is None):
+        errors.append(_("Kies waarvoor de machtiging geldt: één voorstel, of een periode "
+                        "(van en tot en met)."))
+    elif proposal is not None:
+        if proposal.cooperative_id != cooperative.pk or proposal.status not in (
+                Proposal.Status.DRAFT, Proposal.Status.OPEN):
+            errors.append(_("Een machtiging voor een voorstel kan alleen voor een voorstel dat "
+                            "nog open staat."))
+    elif valid_from is None or valid_to is None:
+        errors.append(_("Geef de periode van de machtiging: van en tot en met."))
+    elif valid_to < valid_from:
+        errors.append(_("De periode eindigt (%(to)s) vóór zij begint (%(from)s).") % {
+            "to": valid_to.strftime("%d-%m-%Y"), "from": valid_from.strftime("%d-%m-%Y")})
+    elif valid_to < today:
+        errors.append(_("De periode ligt in het verleden (tot en met %(to)s).") % {
+            "to": valid_to.strftime("%d-%m-%Y")})
+    if errors:
+        raise ValidationError(errors)
+    active = [p for p in _active_proxies(cooperative, today).select_related(
+        "proposal", "holder", "cooperative") if _overlaps(p, proposal, valid_from, valid_to)]
+    mine = next((p for p in active if p.grantor_id == grantor.pk), None)
+    if mine is not None:
+        errors.append(_("%(member)s heeft voor dezelfde tijd al %(holder)s gemachtigd; trek die "
+                        "machtiging eerst in.")
+                      % {"member": _name(grantor), "holder": _name(mine.holder)})
+    held = {p.grantor_id for p in active if p.holder_id == holder.pk}
+    if len(held) >= cooperative.proxies_per_holder:
+        errors.append(_("%(holder)s heeft in die tijd al %(n)s machtiging(en); de coöperatie "
+                        "staat hoogstens %(max)s per gemachtigde toe.")
+                      % {"holder": _name(holder), "n": len(held),
+                         "max": cooperative.proxies_per_holder})
+    try:
+        checked = documents.check(data, filename)
+    except Refused as exc:
+        errors += exc.messages
+    else:
+        if checked.kind != "pdf":
+            errors.append(_("Voeg de getekende machtiging toe als PDF (een scan of een "
+                            "ondertekend document); “%(name)s” is %(kind)s.")
+                          % {"name": documents.base_name(filename), "kind": checked.label})
+    if errors:
+        raise ValidationError(errors)
+    proxy = Proxy(cooperative=cooperative, grantor=grantor, holder=holder, proposal=proposal,
+                  valid_from=valid_from, valid_to=valid_to,
+                  filename=documents.base_name(filename), sha256=checked.sha256,
+                  recorded_by=actor)
+    proxy.document.save(f"{checked.sha256}.pdf", ContentFile(data), save=False)
+    return save_recorded(proxy, actor=actor, reason=reason or _("machtiging vastgelegd"))
+
+
+@transaction.atomic
+def proxy_revoke(*, proxy: Proxy, actor, reason: str = "") -> Proxy:
+    """End a proxy now; votes it already cast stay as they were (and in the history)."""
+    roles = policy.roles_for(actor, proxy.cooperative)
+    if actor.pk != proxy.grantor_id and not roles.closer:
+        raise PermissionDenied(_("Een machtiging trekt het bestuurslid zelf in, of de "
+                                 "voorzitter."))
+    locked = Proxy.objects.select_for_update().get(pk=proxy.pk)
+    if locked.revoked_at is not None:
+        raise ValidationError(_("Deze machtiging is al ingetrokken op %(when)s.")
+                              % {"when": _when(locked.revoked_at)})
+    locked.revoked_at = timezone.now()
+    return save_recorded(locked, actor=actor, reason=reason or _("machtiging ingetrokken"))
+
+
+def proxies_usable(proposal: Proposal, holder, seated: set[int] | None = None) -> list[Proxy]:
+    """The proxies `holder` may vote with on `proposal` today (one per grantor)."""
+    today = timezone.localdate()
+    seated = seated_ids(proposal.cooperative, today) if seated is None else seated
+    rows = (_active_proxies(proposal.cooperative, today).filter(holder=holder)
+            .filter(Q(proposal=proposal) | Q(proposal__isnull=True, valid_from__lte=today))
+            .select_related("grantor").order_by("grantor__username", "-recorded_at"))
+    usable: dict[int, Proxy] = {}
+    for proxy in rows:
+        if proxy.grantor_id in seated:
+            usable.setdefault(proxy.grantor_id, proxy)
+    return list(usable.values())

@@ -40,21 +40,26 @@ def _standing_context(request, cooperative, proposal) -> dict:
         "cooperative": cooperative, "proposal": proposal, "votes": votes, "standing": now,
         "not_voted": [seated[pk] for pk in seated if now and pk in now.not_voted],
         "decision": getattr(proposal, "decision", None), "seated": len(seated),
+        "seated_ids": set(seated),
     }
 
 
 def _proposal_context(request, cooperative, proposal) -> dict:
     context = _standing_context(request, cooperative, proposal)
-    own = next((v for v in context["votes"] if v.user_id == request.user.pk), None)
+    by_member = {v.user_id: v for v in context["votes"]}
+    own = by_member.get(request.user.pk)
     subject = subject_for(proposal)
     may_close = proposal.is_open and policy.allowed(request.user, "proposal.close", proposal)
+    may_vote = proposal.is_open and not proposal.deadline_passed() and policy.allowed(
+        request.user, "proposal.vote", proposal)
     decision = context["decision"]
     return {
         **context, "subject": subject, "subject_link": subject.link(),
         **subject.summary_context(request.user),
         "own_vote": own,
-        "may_vote": proposal.is_open and not proposal.deadline_passed()
-        and policy.allowed(request.user, "proposal.vote", proposal),
+        "proxy_ballots": [(p, by_member.get(p.grantor_id)) for p in services.proxies_usable(
+            proposal, request.user, context["seated_ids"])] if may_vote else [],
+        "may_vote": may_vote,
         "may_close": may_close,
         "may_record_reasons": decision is not None and not decision.reasons
         and policy.allowed(request.user, "proposal.close", proposal),
@@ -91,26 +96,63 @@ def standing(request, code, pk):
 @login_required
 @require_POST
 def vote(request, code, pk):
+    """A vote in person, or (with `for`) for a member who authorised the user; the member is
+    found among the user's own proxies, never trusted from the form."""
     cooperative, proposal = _proposal(request, code, pk)
-    earlier = proposal.votes.filter(user=request.user).exists()
+    member = None
+    if request.POST.get("for"):
+        usable = {str(p.grantor_id): p.grantor
+                  for p in services.proxies_usable(proposal, request.user)}
+        member = usable.get(request.POST["for"])
+        if member is None:
+            messages.error(request, _("U heeft geen machtiging om voor dit bestuurslid te "
+                                      "stemmen over dit voorstel."))
+            return redirect("governance:proposal", code=code, pk=proposal.pk)
+    earlier = proposal.votes.filter(user=member or request.user).exists()
     try:
         services.vote_cast(proposal=proposal, actor=request.user,
                            choice=request.POST.get("choice", ""),
                            reason=request.POST.get("reason", ""),
-                           conflict_of_interest=request.POST.get("conflict") == "1")
+                           conflict_of_interest=request.POST.get("conflict") == "1",
+                           on_behalf_of=member)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, " ".join(error_lines(exc, Vote)))
     else:
-        messages.success(request, _("Uw stem is gewijzigd.") if earlier
-                         else _("Uw stem is vastgelegd."))
-        decision = Decision.objects.filter(proposal=proposal).first()
-        if decision is not None:
-            messages.info(request, _("Alle zittende bestuursleden hebben gestemd: de stemming "
-                                     "is gesloten, besluit %(number)s, %(outcome)s.")
-                          % {"number": decision.number,
-                             "outcome": decision.get_outcome_display()})
+        if member is not None:
+            messages.success(request, _("De stem namens %(member)s is vastgelegd.")
+                             % {"member": member.get_full_name() or member.username})
+        else:
+            messages.success(request, _("Uw stem is gewijzigd.") if earlier
+                             else _("Uw stem is vastgelegd."))
+        _tell_if_closed(request, proposal)
+    return redirect("governance:proposal", code=code, pk=proposal.pk)
+
+
+def _tell_if_closed(request, proposal) -> None:
+    decision = Decision.objects.filter(proposal=proposal).first()
+    if decision is not None:
+        messages.info(request, _("Alle zittende bestuursleden hebben gestemd: de stemming is "
+                                 "gesloten, besluit %(number)s, %(outcome)s.")
+                      % {"number": decision.number, "outcome": decision.get_outcome_display()})
+
+
+@login_required
+@require_POST
+def conflict(request, code, pk):
+    cooperative, proposal = _proposal(request, code, pk)
+    try:
+        services.conflict_declare(proposal=proposal, actor=request.user,
+                                  reason=request.POST.get("reason", ""))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_lines(exc, Vote)))
+    else:
+        messages.success(request, _("Uw belangenconflict is vastgelegd; uw stem telt niet "
+                                    "mee, ook niet voor het quorum."))
+        _tell_if_closed(request, proposal)
     return redirect("governance:proposal", code=code, pk=proposal.pk)
 
 
@@ -327,4 +369,132 @@ def document_download(request, code, pk):
             "cooperative": cooperative, "document": document}, status=409)
     response = HttpResponse(data, content_type=documents.KINDS[document.kind][0])
     response["Content-Disposition"] = content_disposition_header(True, document.filename)
+    return response
+
+
+# --- proxies (machtigingen) -------------------------------------------------------------------
+
+
+def parse_day(raw: str, label: str):
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    raise ValidationError(_("%(label)s: “%(raw)s” is geen datum; schrijf bijvoorbeeld "
+                            "08-12-2026.") % {"label": label, "raw": raw})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proxies(request, code):
+    """The board's proxies: who may vote for whom, on what, with the signed document; a form
+    to record one (the member for themselves; the chair for anyone)."""
+    cooperative = cooperative_for(request.user, code, "decision.view")
+    policy.ensure(request.user, "proxy.view", cooperative)
+    roles = policy.roles_for(request.user, cooperative)
+    seated = selectors.seated_users(cooperative)
+    open_proposals = list(Proposal.objects.filter(
+        cooperative=cooperative, status__in=[Proposal.Status.DRAFT, Proposal.Status.OPEN])
+        .order_by("deadline", "-id"))
+    form = {k: request.POST.get(k, "") for k in
+            ("grantor", "holder", "scope", "proposal", "valid_from", "valid_to", "reason")}
+    errors: list[str] = []
+    if request.method == "POST":
+        errors = _record_proxy(request, cooperative, roles, seated, open_proposals, form)
+        if not errors:
+            return redirect("governance:proxies", code=code)
+    return render(request, "governance/proxies.html", {
+        "cooperative": cooperative, "proxies": selectors.proxies_of(cooperative),
+        "seated": list(seated.values()), "open_proposals": open_proposals, "form": form,
+        "errors": errors, "may_record": roles.board, "for_anyone": roles.closer,
+        "max_mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024),
+    }, status=400 if errors else 200)
+
+
+def _record_proxy(request, cooperative, roles, seated, open_proposals, form) -> list[str]:
+    """Parse the proxy form and record it; the errors, in Dutch, if anything is wrong. Ids in
+    the form only select among this cooperative's seated members and open proposals."""
+    grantor = seated.get(int(form["grantor"])) if form["grantor"].isdigit() else None
+    if not roles.closer:
+        grantor = request.user
+    holder = seated.get(int(form["holder"])) if form["holder"].isdigit() else None
+    proposal = next((p for p in open_proposals if str(p.pk) == form["proposal"]), None)
+    upload = request.FILES.get("document")
+    errors = []
+    if grantor is None:
+        errors.append(_("Kies de volmachtgever: een zittend bestuurslid."))
+    if holder is None:
+        errors.append(_("Kies de gemachtigde: een zittend bestuurslid."))
+    if upload is None:
+        errors.append(_("Voeg de getekende machtiging toe (PDF)."))
+    elif upload.size > settings.DOCUMENT_MAX_BYTES:
+        errors.append(documents.too_big_message(upload.name, upload.size))
+    start = end = None
+    if form["scope"] == "proposal":
+        if proposal is None:
+            errors.append(_("Kies het voorstel waarvoor de machtiging geldt."))
+    else:
+        proposal = None
+        for key, label in (("valid_from", _("Vanaf")), ("valid_to", _("Tot en met"))):
+            try:
+                day = parse_day(form[key], label)
+            except ValidationError as exc:
+                errors += exc.messages
+                continue
+            start, end = (day, end) if key == "valid_from" else (start, day)
+        if not errors and (start is None or end is None):
+            errors.append(_("Geef de periode van de machtiging: van en tot en met."))
+    if errors:
+        return errors
+    try:
+        proxy = services.proxy_grant(
+            cooperative=cooperative, grantor=grantor, holder=holder, data=upload.read(),
+            filename=upload.name, actor=request.user, proposal=proposal, valid_from=start,
+            valid_to=end, reason=form["reason"])
+    except (PermissionDenied, ValidationError) as exc:
+        return error_lines(exc) if isinstance(exc, ValidationError) else [str(exc)]
+    messages.success(request, _("De machtiging is vastgelegd: %(holder)s mag stemmen namens "
+                                "%(grantor)s.") % {"holder": proxy.holder.get_full_name()
+                                                   or proxy.holder.username,
+                                                   "grantor": proxy.grantor.get_full_name()
+                                                   or proxy.grantor.username})
+    return []
+
+
+@login_required
+@require_POST
+def proxy_revoke(request, code, pk):
+    cooperative = cooperative_for(request.user, code, "decision.view")
+    proxy = selectors.proxy_in(cooperative, pk)
+    if proxy is None or not policy.allowed(request.user, "proxy.view", cooperative):
+        raise Http404
+    try:
+        services.proxy_revoke(proxy=proxy, actor=request.user)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_lines(exc)))
+    else:
+        messages.success(request, _("De machtiging is ingetrokken; stemmen die er al mee zijn "
+                                    "uitgebracht, blijven staan."))
+    return redirect("governance:proxies", code=code)
+
+
+@login_required
+def proxy_document(request, code, pk):
+    cooperative = cooperative_for(request.user, code, "decision.view")
+    proxy = selectors.proxy_in(cooperative, pk)
+    if proxy is None or not policy.allowed(request.user, "proxy.view", cooperative):
+        raise Http404
+    with proxy.document.open("rb") as stored:
+        data = stored.read()
+    if hashlib.sha256(data).hexdigest() != proxy.sha256:
+        return render(request, "governance/document_damaged.html", {
+            "cooperative": cooperative, "document": proxy}, status=409)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, proxy.filename)
     return response

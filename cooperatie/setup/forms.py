@@ -37,6 +37,9 @@ class SettingsForm(forms.Form):
     voting_days = forms.IntegerField(
         label=_("Stemtermijn (dagen)"), min_value=1, max_value=90,
         help_text=_("Zo lang staat een voorstel standaard open voor stemmen."))
+    proxies_per_holder = forms.IntegerField(
+        label=_("Machtigingen per gemachtigde"), min_value=1, max_value=10,
+        help_text=_("Voor hoeveel andere bestuursleden één bestuurslid tegelijk mag stemmen."))
     period_kind = forms.ChoiceField(
         label=_("Perioden van de realisatie"), choices=PeriodKind.choices,
         help_text=_("Voor nieuwe begrotingsrondes; een ronde houdt de perioden waarmee zij is "
@@ -48,8 +51,8 @@ class SettingsForm(forms.Form):
     reason = reason_field()
 
     FIELDS = ("name", "code", "municipality", "quorum_percent", "majority", "voting_days",
-              "period_kind", "warning_percent")
-    OWN = 6  # the cooperative's own fields; the rest are the realisation's
+              "proxies_per_holder", "period_kind", "warning_percent")
+    OWN = 7  # the cooperative's own fields; the rest are the realisation's
 
     @classmethod
     def for_cooperative(cls, cooperative, data=None):

@@ -72,7 +72,8 @@ def cooperative_create(*, code: str, name: str, municipality: str = "", actor,
                          actor=actor, reason=reason)
 
 
-SETTINGS = ("code", "name", "municipality", "quorum_percent", "majority", "voting_days")
+SETTINGS = ("code", "name", "municipality", "quorum_percent", "majority", "voting_days",
+            "proxies_per_holder")
 REALISATION = ("period_kind", "warning_percent")  # budgets.realisation's settings
 
 

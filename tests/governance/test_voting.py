@@ -182,9 +182,10 @@ def test_two_thirds_majority(proposed, users, tom):
     (4, 2, True, True), (5, 3, False, True), (2, 0, True, True),
 ])
 def test_majority_boundaries(n_for, n_against, two_thirds, simple):
-    votes = [SimpleNamespace(user_id=i, choice="for", conflict_of_interest=False)
+    votes = [SimpleNamespace(user_id=i, cast_by_id=i, choice="for", conflict_of_interest=False)
              for i in range(n_for)]
-    votes += [SimpleNamespace(user_id=100 + i, choice="against", conflict_of_interest=False)
+    votes += [SimpleNamespace(user_id=100 + i, cast_by_id=100 + i, choice="against",
+                              conflict_of_interest=False)
               for i in range(n_against)]
     for rule, expected in (("two_thirds", two_thirds), ("simple", simple)):
         result = tally(votes, seated=10, drafter_id=0, quorum_percent=0, majority=rule)
@@ -198,7 +199,7 @@ choices = st.sampled_from(["for", "against", "abstain"])
        seated=st.integers(0, 12), quorum=st.integers(0, 100), drafter=st.integers(0, 9),
        majority=st.sampled_from(["simple", "two_thirds"]))
 def test_adoption_always_meets_every_rule(votes, seated, quorum, drafter, majority):
-    rows = [SimpleNamespace(user_id=i, choice=c, conflict_of_interest=x)
+    rows = [SimpleNamespace(user_id=i, cast_by_id=i, choice=c, conflict_of_interest=x)
             for i, (c, x) in enumerate(votes)]
     result = tally(rows, seated=max(seated, len(rows)), drafter_id=drafter,
                    quorum_percent=quorum, majority=majority)

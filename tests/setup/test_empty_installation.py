@@ -6,7 +6,6 @@ import io
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -24,8 +23,10 @@ from partners.services import organisation_role_grant, team_needs_set
 from .test_services import new_structure
 
 
-@pytest.mark.django_db(transaction=True)
-def test_one_upload_sets_up_a_cooperative_that_works_everywhere(client, demo_after_flush):
+def test_one_upload_sets_up_a_cooperative_that_works_everywhere(client, demo_after_flush,
+                                                                transactional_db):
+    # demo_after_flush before transactional_db: the demo is put back after the flush (with
+    # the django_db mark the flush came last, leaving the tests after this one an empty db)
     call_command("flush", interactive=False, verbosity=0)
     assert not Cooperative.objects.exists()
     User = get_user_model()

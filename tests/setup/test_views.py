@@ -66,12 +66,13 @@ def test_settings_are_saved_with_who_and_why(client, tom, django_assert_max_num_
     response = client.post(reverse("setup:index", args=["tom"]), {
         "name": "Tom in de buurt", "code": "tom", "municipality": "Alphen aan den Rijn",
         "quorum_percent": "60", "majority": "two_thirds", "voting_days": "14",
-        "period_kind": "quarter",
+        "proxies_per_holder": "2", "period_kind": "quarter",
         "warning_percent": "12,5", "reason": "nieuwe statuten"}, follow=True)
     text = response.content.decode()
     assert "quorum (%): 50 → 60" in text and "signaleringsdrempel (%): 10,00 → 12,50" in text
     tom.refresh_from_db()
-    assert (tom.quorum_percent, tom.majority, tom.voting_days) == (60, "two_thirds", 14)
+    assert (tom.quorum_percent, tom.majority, tom.voting_days, tom.proxies_per_holder) == (
+        60, "two_thirds", 14, 2)
     assert tom.history.first().history_change_reason == "nieuwe statuten"
     realisation = realisation_settings_get(tom)
     assert (realisation.period_kind, realisation.warning_percent) == ("quarter", Decimal("12.50"))
