@@ -186,6 +186,8 @@ if CELERY_BROKER_URL == "filesystem://":
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
+        # Its exchange tables, which would otherwise land in ./control of the current folder.
+        "control_folder": str(DATA_DIR / "celery" / "control"),
     }
     (DATA_DIR / "celery" / "results").mkdir(parents=True, exist_ok=True)
     _default_results = f"file://{DATA_DIR / 'celery' / 'results'}"
@@ -201,6 +203,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # expired files and previews, close proposals at their deadline.
 CELERY_BEAT_SCHEDULE = {
     "export-housekeeping": {"task": "reports.tasks.housekeeping", "schedule": 15 * 60},
+    # Fail exports whose worker died (no heartbeat for 30 s): within about 40 s of the death.
+    "export-reaper": {"task": "reports.tasks.reap",
+                      "schedule": env_int("EXPORT_REAP_SECONDS", 10)},
     "uploads-sweep": {"task": "cooperatie.tasks.uploads_sweep", "schedule": 15 * 60},
     # Close the board's proposals whose deadline has passed (and record their decisions).
     "governance-deadlines": {"task": "cooperatie.governance.tasks.close_due_proposals",

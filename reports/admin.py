@@ -8,7 +8,7 @@ from .models import ExportJob
 @admin.register(ExportJob)
 class ExportJobAdmin(admin.ModelAdmin):
     list_display = ["pk", "cooperative", "report", "year", "requested_by", "status", "progress",
-                    "created_at", "expires_at"]
+                    "worker", "created_at", "expires_at"]
     list_filter = ["cooperative", "report", "status"]
     list_select_related = ["cooperative", "requested_by"]
 

@@ -37,6 +37,8 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
     started_at = models.DateTimeField(_("gestart op"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("laatste teken van leven"), null=True, blank=True)
+    worker = models.CharField(_("verwerkt door"), max_length=200, blank=True,
+                              help_text=_("De achtergrondverwerking (worker) die de export maakt."))
     finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
     expires_at = models.DateTimeField(_("verloopt op"))
 

@@ -1,12 +1,14 @@
 """Starting, running, reaping and expiring exports. Views, the command and the Celery task
 all come through here."""
 
+import contextlib
 import logging
+import threading
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +19,11 @@ from .builders import ReportMismatch, Scope, build, registry
 from .models import ExportJob
 
 log = logging.getLogger(__name__)
-STALE_AFTER = timedelta(minutes=5)  # a running job without a sign of life for this long died
+# A running export's process says it is alive every HEARTBEAT_SECONDS, whatever the build is
+# doing; three missed beats and its worker is taken for dead. The reaper runs every
+# EXPORT_REAP_SECONDS (beat), so a dead worker's job is failed within about 40 seconds.
+HEARTBEAT_SECONDS = 10
+STALE_AFTER = timedelta(seconds=3 * HEARTBEAT_SECONDS)
 QUEUED_TOO_LONG = timedelta(hours=1)
 
 
@@ -56,8 +62,9 @@ def export_start(*, cooperative, report: str, year: int, actor, area=None,
     return job
 
 
-def export_run(job_id: int) -> ExportJob:
-    """Build the workbook for a job (in a worker, or at once for small reports)."""
+def export_run(job_id: int, *, worker: str = "") -> ExportJob:
+    """Build the workbook for a job (in a worker, named `worker`, or at once for small
+    reports)."""
     job = ExportJob.objects.select_related("cooperative", "area", "organisation",
                                            "requested_by").get(pk=job_id)
     if job.status in (ExportJob.Status.DONE, ExportJob.Status.EXPIRED, ExportJob.Status.FAILED):
@@ -66,7 +73,13 @@ def export_run(job_id: int) -> ExportJob:
                   requested_by=job.requested_by.get_full_name() or job.requested_by.username)
     report = registry()[job.report]
     now = timezone.now()
-    _update(job, status=ExportJob.Status.RUNNING, started_at=now, heartbeat_at=now, progress=1)
+    _update(job, status=ExportJob.Status.RUNNING, started_at=now, heartbeat_at=now, progress=1,
+            worker=worker)
+    with heartbeat(job.pk):
+        return _build(job, report, scope)
+
+
+def _build(job: ExportJob, report, scope: Scope) -> ExportJob:
     estimate = max(report.estimate(scope), 1)
     folder = settings.DATA_DIR / "exports"
     folder.mkdir(parents=True, exist_ok=True)
@@ -97,6 +110,32 @@ def export_run(job_id: int) -> ExportJob:
                 finished_at=timezone.now(), heartbeat_at=timezone.now())
         notices.export_ready(job)
     return job
+
+
+@contextlib.contextmanager
+def heartbeat(job_id: int, every: float = HEARTBEAT_SECONDS):
+    """Keep a running job's heartbeat fresh from a thread of this process while the block
+    runs: a long query or the zipping of a big file is no sign of death, a killed process is."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every):
+                try:
+                    ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
+                        heartbeat_at=timezone.now())
+                except DatabaseError:
+                    log.warning("export %s: heartbeat not written", job_id, exc_info=True)
+        finally:
+            connection.close()  # the thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"export-{job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _update(job: ExportJob, **fields) -> None:

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperatie import policy
@@ -29,8 +30,7 @@ def exports(request, code):
     cooperative = cooperative_for(request.user, code, "export.start")
     if request.method == "POST":
         return _start(request, cooperative)
-    services.exports_reap()
-    services.exports_expire()
+    # Dead and expired jobs are handled by the beat scheduler (reports.tasks): a GET writes nothing.
     roles = policy.roles_for(request.user, cooperative)
     jobs = ExportJob.objects.filter(cooperative=cooperative).select_related("requested_by",
                                                                             "area", "organisation")
@@ -82,7 +82,7 @@ def export_status(request, code, job_id):
 @login_required
 def export_download(request, code, job_id):
     job = _job(request, code, job_id)
-    if job.status == ExportJob.Status.EXPIRED:
+    if job.status == ExportJob.Status.EXPIRED or job.expires_at < timezone.now():
         return render(request, "reports/expired.html", {"cooperative": job.cooperative,
                                                         "job": job}, status=410)
     if job.status != ExportJob.Status.DONE or not job.path.exists():

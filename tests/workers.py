@@ -10,9 +10,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextlib.contextmanager
-def running_worker(*, beat: bool = False, beat_seconds: int = 1, **extra_env: str):
+def running_worker(*, beat: bool = False, beat_seconds: int = 1, name: str | None = None,
+                   **extra_env: str):
     """With `beat`, the worker runs the scheduler too (-B, as the demo does), checking the
-    board's deadlines every `beat_seconds`."""
+    board's deadlines every `beat_seconds`. `name` names it (-n NAME@host): several workers
+    may take jobs from the one queue."""
     from django.db import connection
 
     # The worker must use the database the tests use (test_… or the test SQLite file).
@@ -24,6 +26,8 @@ def running_worker(*, beat: bool = False, beat_seconds: int = 1, **extra_env: st
                "--without-heartbeat"]
     if beat:
         command.append("-B")
+    if name:
+        command += ["-n", f"{name}@%h"]
     worker = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
         yield worker

@@ -26,11 +26,7 @@ MUST_VISIT = {"dashboard", "cooperative_home", "budget_round", "budget_grid", "b
               "evaluation:scorecard", "allocation:index", "allocation:plan",
               "governance:proposal", "decision_register", "exports", "structure"}
 # Known GET writes waiting for their fix, by URL name, with who fixes them. Empty it, keep it empty.
-KNOWN = {
-    # the exports page reaps dead and expired jobs on every load: moves to the worker's
-    # heartbeat / the beat scheduler (issue 20 item 14, hardening)
-    "exports",
-}
+KNOWN: set[str] = set()
 PER_USER = 250
 HREF = re.compile(r'href="([^"#][^"]*)"')
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
