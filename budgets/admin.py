@@ -1,6 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from cooperatie.admin import AppendOnlyAdmin, CooperativeScopedAdmin, ReadOnlyAdmin
+from cooperatie.admin import AppendOnlyAdmin, ReadOnlyAdmin
 
 from .models import (
     AllocationPlan,
@@ -15,7 +16,7 @@ from .models import (
 
 
 @admin.register(FundingStream)
-class FundingStreamAdmin(CooperativeScopedAdmin):
+class FundingStreamAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "law", "taakveld", "cooperative"]
     list_filter = ["cooperative", "law"]
 

@@ -1,7 +1,5 @@
 from django.contrib import admin
 
-from cooperatie.admin import scope
-
 from .models import ExportJob
 
 
@@ -11,9 +9,6 @@ class ExportJobAdmin(admin.ModelAdmin):
                     "worker", "created_at", "expires_at"]
     list_filter = ["cooperative", "report", "status"]
     list_select_related = ["cooperative", "requested_by"]
-
-    def get_queryset(self, request):
-        return scope(super().get_queryset(request), request)
 
     def has_add_permission(self, request):
         return False
