@@ -43,6 +43,10 @@ def test_wide_tables_keep_first_column_and_totals_in_view_at_1280(page):
     page.wait_for_timeout(100)
     assert _visible_in(region, matrix.locator("tbody th[scope=row]").first)
     assert _visible_in(region, matrix.locator("thead th").filter(has_text="Ruimte"))
+    region.evaluate("e => { e.scrollLeft = e.scrollWidth / 3; }")
+    page.wait_for_timeout(100)
+    assert _visible_in(region, matrix.locator("tbody th[scope=row]").first)
+    assert _visible_in(region, matrix.locator("thead th").filter(has_text="Tekort"))
 
 
 def test_grid_page_does_not_scroll_sideways_at_1280(page):
