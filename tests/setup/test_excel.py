@@ -130,3 +130,61 @@ def test_missing_sheets_and_wrong_headers_are_refused(tom):
 def test_not_a_workbook(data):
     structure, errors = read(data)
     assert structure is None and errors and all(isinstance(e, str) for e in errors)
+
+
+def _soffice():
+    import shutil
+
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(_soffice() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("target", ["ods", "xlsx"])
+def test_saved_again_by_libreoffice_it_reads_the_same(heerlen, tmp_path, target):
+    """What an administrator does who works in LibreOffice: open the workbook, save it as .ods
+    (or as .xlsx again); dates, numbers, codes with leading zeros and labels survive."""
+    import os
+    import subprocess
+
+    written = selectors.current_structure(heerlen)
+    written.partners[0].kvk_number = "01234567"  # a leading zero, as many real ones have
+    source = tmp_path / "structuur.xlsx"
+    source.write_bytes(workbook_of(written))
+    out = tmp_path / "out"
+    subprocess.run(
+        [_soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--norestore", "--convert-to", target, "--outdir", str(out), str(source)],
+        check=True, capture_output=True, timeout=300, env={**os.environ, "HOME": str(tmp_path)})
+    structure, errors = excel.read_workbook((out / f"structuur.{target}").read_bytes(),
+                                            filename=f"structuur.{target}")
+    assert errors == []
+    assert without_rows(structure) == without_rows(written)
+    before = selectors.current_structure(heerlen).partners[0].kvk_number
+    (change,) = services.structure_apply(
+        cooperative=heerlen, structure=structure, reason="t", dry_run=True,
+        actor=heerlen.roles.get(role="administrator").user).changes
+    assert change.fields == (("KvK-nummer", before, "01234567"),)
+
+
+def without_rows(structure) -> s.Structure:
+    """The structure without the row numbers the reader adds."""
+    from dataclasses import fields, replace
+
+    parts = {f.name: getattr(structure, f.name) for f in fields(structure)}
+    return s.Structure(**{name: replace(part, row=None) if not isinstance(part, list) else
+                          [replace(r, row=None) for r in part] for name, part in parts.items()})
+
+
+@pytest.mark.parametrize("attack", ["xxe_in_sheet", "xxe_in_strings", "billion_laughs",
+                                    "nul_byte", "with_macros"])
+def test_hostile_workbooks_are_refused_in_dutch(tom, attack):
+    from tests.spreadsheets import files
+
+    template = workbook_of(selectors.current_structure(tom))
+    make = getattr(files, attack)
+    data = make(template) if attack in ("xxe_in_strings", "with_macros") else make(
+        template, s.NEIGHBOURHOODS)
+    structure, errors = read(data)
+    assert structure is None or errors
+    assert errors and not any("Traceback" in e or "xml" in e.lower() for e in errors)
