@@ -81,8 +81,8 @@ REALISATION = ("period_kind", "warning_percent")  # budgets.realisation's settin
 def cooperative_settings_update(*, cooperative: Cooperative, values: dict, actor,
                                 reason: str) -> list[tuple[str, str, str]]:
     """Change the cooperative's name, code and voting rules (quorum, majority, the default
-    voting term), and the realisation's period kind
-    and warning threshold, in one go; returns (label, old, new) of what changed."""
+    voting term), and the realisation's period kind and warning threshold, in one go;
+    returns (label, old, new) of what changed."""
     policy.ensure(actor, "cooperative.configure", cooperative)
     locked = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
     unknown = set(values) - set(SETTINGS) - set(REALISATION)
@@ -706,7 +706,7 @@ def _related(obj, ignore: set, cooperative=None):
                 continue
             records = records.filter(**{path: cooperative})
         if model is PartnerBudget:
-            # An empty draft is made by merely opening the grid; it holds nothing.
+            # An empty draft holds nothing that removing the partner would orphan.
             records = records.exclude(status=PartnerBudget.Status.DRAFT, lines__isnull=True)
         yield model, records
 
