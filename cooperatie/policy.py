@@ -251,3 +251,28 @@ def may_create_cooperative(user) -> bool:
 def ensure_may_create_cooperative(user) -> None:
     if not may_create_cooperative(user):
         raise PermissionDenied(_("Alleen de applicatiebeheerder maakt een nieuwe coöperatie."))
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def may_create_token(actor, user) -> bool:
+    """A personal API token is made by its owner, for themselves: it acts with their rights."""
+    return _active(actor) and actor.pk == user.pk
+
+
+def ensure_may_create_token(actor, user) -> None:
+    if not may_create_token(actor, user):
+        raise PermissionDenied(_("Alleen de gebruiker zelf maakt een eigen API-sleutel."))
+
+
+def may_manage_token(actor, token) -> bool:
+    """Its owner sees and revokes a token; the application administrator may revoke anyone's
+    (someone who left)."""
+    return _active(actor) and (token.user_id == actor.pk or actor.is_superuser)
+
+
+def ensure_may_manage_token(actor, token) -> None:
+    if not may_manage_token(actor, token):
+        raise PermissionDenied(_("U heeft geen toegang tot deze handeling."))

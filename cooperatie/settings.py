@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "budgets",
     "budgets.realisation",
     "reports",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -290,6 +294,29 @@ DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)  # a propos
 UPLOAD_PREVIEW_HOURS = env_int("UPLOAD_PREVIEW_HOURS", 2)  # a previewed upload not confirmed
 EXPORT_EXPIRY_DAYS = env_int("EXPORT_EXPIRY_DAYS", 7)
 MIN_RESPONDENTS = env_int("MIN_RESPONDENTS", 5)
+
+# --- the read API (api/): personal tokens, rate limit per token -----------------------------
+API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 300)
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Samen begroten API",
+    "DESCRIPTION": "Alleen lezen: grootboek, begrotingen, realisatie, lumpsums en verdelingen, "
+                   "besluiten, indicatoren en metingen, per coöperatie. Bedragen zijn tekst met "
+                   "twee decimalen. Pagina's volgen met `next`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"SubmissionStatus": "budgets.models.PartnerBudget.Status",
+                            "PeriodStatus": "budgets.realisation.models.Period.Status",
+                            "PlanStatus": "budgets.models.AllocationPlan.Status"},
+}
+# The rate limit's counts: shared between processes when CACHE_URL names a Redis server.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                      "LOCATION": env_str("CACHE_URL")} if env_str("CACHE_URL")
+          else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGGING = {
     "version": 1,

@@ -28,5 +28,7 @@ urlpatterns = [
     path("", include("cooperatie.setup.urls")),
     path("c/<slug:code>/mensen/", include("cooperatie.people.urls")),
     path("meldingen/", include("cooperatie.notifications.urls")),
+    path("api/", include("api.urls")),
+    path("api-sleutels/", include("api.page_urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -11,7 +11,7 @@ from django.conf import settings
 from tests.conftest import login
 
 ROOT = Path(settings.BASE_DIR)
-TEMPLATES = sorted(p for app in ("cooperatie", "partners", "budgets", "reports")
+TEMPLATES = sorted(p for app in ("cooperatie", "partners", "budgets", "reports", "api")
                    for p in (ROOT / app).rglob("templates/**/*.html"))
 
 INLINE_IN_SOURCE = {
