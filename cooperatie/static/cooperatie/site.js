@@ -55,18 +55,22 @@
 })();
 
 // Every table scrolls inside its own region, so that a wide table never makes the page
-// scroll sideways (templates that already wrap theirs in .scroll are left alone).
+// scroll sideways. Templates may wrap theirs in .scroll themselves (so the page fits before
+// this script runs); such a region is named and made focusable here unless it has a role.
 (function () {
   "use strict";
   const regions = [];
   for (const table of document.querySelectorAll("main table")) {
-    if (table.closest(".scroll")) continue;
-    const region = document.createElement("div");
-    region.className = "scroll";
+    let region = table.closest(".scroll");
+    if (region && (region.hasAttribute("role") || regions.includes(region))) continue;
+    if (!region) {
+      region = document.createElement("div");
+      region.className = "scroll";
+      table.parentNode.insertBefore(region, table);
+      region.appendChild(table);
+    }
     const caption = table.querySelector("caption");
     region.dataset.label = caption ? caption.textContent.trim() : "";
-    table.parentNode.insertBefore(region, table);
-    region.appendChild(table);
     regions.push(region);
   }
   // A region that scrolls can be reached and scrolled with the keyboard, and is named.
