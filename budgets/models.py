@@ -188,6 +188,8 @@ class LedgerTransaction(AppendOnlyModel):
         ALLOCATION = "allocation", _("toewijzing lumpsum")
         REVERSAL = "reversal", _("tegenboeking")
         REALISATION = "realisation", _("ingediende realisatie")
+        PAYMENT = "payment", _("betaling van een voorschot")
+        SETTLEMENT = "settlement", _("vaststelling van een lumpsum")
 
     cooperative = models.ForeignKey("cooperatie.Cooperative", models.PROTECT,
                                     related_name="ledger_transactions",
@@ -228,6 +230,11 @@ class LedgerEntry(AppendOnlyModel):
         ALLOCATION = "allocation", _("toewijzing")
         REALISATION = "realisation", _("realisatie")
         IN_KIND_REALISED = "in_kind_realised", _("inzet in natura gerealiseerd (personeel)")
+        # Advances paid, and what a settlement does with a partner's surplus or deficit.
+        ADVANCE = "advance", _("voorschot betaald")
+        SETTLEMENT = "settlement", _("vaststelling: verschil met de toewijzing")
+        RESERVE = "reserve", _("reserve van de coöperatie")
+        REFUND = "refund", _("terug naar de financier")
 
     transaction = models.ForeignKey(LedgerTransaction, models.PROTECT, related_name="entries",
                                     verbose_name=_("boeking"))

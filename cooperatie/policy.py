@@ -215,6 +215,15 @@ RULES: dict[str, Rule] = {
     "realisation.edit": lambda r, real: real.organisation_id in r.organisations or r.finance,
     "realisation.reopen": lambda r, real: r.board or r.finance,
     "realisation.overview": lambda r, coop: r.member,
+    # After the year: the cooperative's finance (or the treasurer) records payments of the
+    # advances; the board (the treasurer) drafts the settlement of a lump sum. What is paid,
+    # what was settled and the reserve are open to every member; drafts to the board and finance.
+    "advance.view": lambda r, coop: r.member,
+    "payment.record": lambda r, coop: r.finance or r.treasurer,
+    "settlement.draft": lambda r, coop: r.board,
+    "settlement.view": lambda r, settlement: r.member if not settlement.is_draft
+    else r.board or r.any_finance or r.superuser,
+    "reserve.view": lambda r, coop: r.member,
 }
 
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "partners",
     "budgets",
     "budgets.realisation",
+    "budgets.settlement",
     "reports",
     "rest_framework",
     "drf_spectacular",
