@@ -345,6 +345,7 @@ def check_period(obj) -> None:
         )
 from .evaluation.models import Indicator, Measurement  # noqa: E402,F401
 from .governance.models import (  # noqa: E402,F401
+    Comment,
     Decision,
     Proposal,
     ProposalDocument,

@@ -155,6 +155,16 @@ def _realisation_visible(r: Roles, realisation) -> bool:
     return r.board or r.finance or r.superuser or realisation.organisation_id in r.organisations
 
 
+def _discussion_readable(r: Roles, proposal) -> bool:
+    if r.board or r.superuser:
+        return True
+    if not r.director_of or proposal.is_draft:
+        return False
+    from .governance.subjects import subject_for
+
+    return bool(r.director_of & subject_for(proposal).organisations())
+
+
 RULES: dict[str, Rule] = {
     "cooperative.view": lambda r, coop: r.member,
     "cooperative.configure": lambda r, coop: r.administrator or r.superuser,
@@ -199,6 +209,10 @@ RULES: dict[str, Rule] = {
     # Only seated board members vote (a seat active today); before the deadline only the chair
     # (or whom the cooperative names) closes a vote; at the deadline it closes by itself.
     "proposal.vote": lambda r, proposal: r.board,
+    # The discussion of a proposal: the board writes (append-only); the board reads, and so do
+    # the directors of the organisations whose money the proposal concerns.
+    "proposal.discuss": lambda r, proposal: r.board,
+    "proposal.read_discussion": _discussion_readable,
     # Proxies (machtigingen) and their signed documents: the board.
     "proxy.view": lambda r, coop: r.board or r.superuser,
     "proposal.close": lambda r, proposal: r.closer,

@@ -303,3 +303,47 @@ class Proxy(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class AppendOnly(Exception):
+    """A comment is never changed or removed; a correction is a new comment."""
+
+
+class CommentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnly("Reacties worden niet gewijzigd; een correctie is een nieuwe reactie.")
+
+    def delete(self):
+        raise AppendOnly("Reacties worden niet verwijderd; een correctie is een nieuwe reactie.")
+
+
+class Comment(models.Model):
+    """A board member's contribution to the discussion of a proposal: append-only (a
+    correction is a new comment that says which one it corrects), in the audit trail."""
+
+    proposal = models.ForeignKey(Proposal, models.PROTECT, related_name="comments",
+                                 verbose_name=_("voorstel"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT,
+                               related_name="proposal_comments", verbose_name=_("door"))
+    text = models.TextField(_("reactie"), max_length=4000)
+    corrects = models.ForeignKey("self", models.PROTECT, null=True, blank=True,
+                                 related_name="corrections", verbose_name=_("corrigeert"))
+    created_at = models.DateTimeField(_("geplaatst op"), default=timezone.now)
+    history = HistoricalRecords()
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reactie")
+        verbose_name_plural = _("reacties")
+        ordering = ["proposal", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.author}: {self.text[:40]}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("Reacties worden niet gewijzigd; een correctie is een nieuwe reactie.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("Reacties worden niet verwijderd; een correctie is een nieuwe reactie.")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from .. import policy
 from ..models import BoardSeat
-from .models import Decision, Proposal, ProposalDocument, Proxy, Vote
+from .models import Comment, Decision, Proposal, ProposalDocument, Proxy, Vote
 from .subjects import subjects_for
 
 
@@ -85,3 +85,8 @@ def proxies_of(cooperative) -> list[Proxy]:
 def proxy_in(cooperative, pk) -> Proxy | None:
     return Proxy.objects.filter(cooperative=cooperative, pk=pk).select_related(
         "cooperative").first()
+
+
+def comments_of(proposal: Proposal) -> list[Comment]:
+    return list(Comment.objects.filter(proposal=proposal).select_related("author")
+                .order_by("created_at", "id"))

@@ -28,6 +28,7 @@ from ..models import BoardSeat, Cooperative
 from ..spreadsheets.errors import Refused
 from . import documents, events
 from .models import (
+    Comment,
     Decision,
     Proposal,
     ProposalDocument,
@@ -640,3 +641,32 @@ def proxies_usable(proposal: Proposal, holder, seated: set[int] | None = None) -
         if proxy.grantor_id in seated:
             usable.setdefault(proxy.grantor_id, proxy)
     return list(usable.values())
+
+
+# --- the discussion ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_add(*, proposal: Proposal, actor, text: str,
+                corrects: Comment | None = None) -> Comment:
+    """A board member's comment on a proposal (a draft or an open one). Append-only: a
+    correction is a new comment that names the one it corrects (the author's own)."""
+    if not policy.allowed(actor, "proposal.discuss", proposal):
+        raise PermissionDenied(_("Alleen zittende bestuursleden nemen deel aan de discussie."))
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.status not in (Proposal.Status.DRAFT, Proposal.Status.OPEN):
+        raise ValidationError(_("De discussie over “%(title)s” is gesloten (%(status)s).")
+                              % {"title": locked.title, "status": locked.get_status_display()})
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Schrijf een reactie.")})
+    if len(text) > 4000:
+        raise ValidationError({"text": _("De reactie is %(n)s tekens; hoogstens 4.000.")
+                                       % {"n": len(text)}})
+    if corrects is not None and (corrects.proposal_id != locked.pk
+                                 or corrects.author_id != actor.pk):
+        raise ValidationError({"corrects": _("U corrigeert alleen uw eigen reacties bij dit "
+                                             "voorstel.")})
+    return save_recorded(
+        Comment(proposal=locked, author=actor, text=text, corrects=corrects), actor=actor,
+        reason=_("reactie geplaatst") if corrects is None else _("correctie geplaatst"))

@@ -21,6 +21,7 @@ urlpatterns = [
     path("voorstel/<int:pk>/stemmen/", views.vote, name="vote"),
     path("voorstel/<int:pk>/belangenconflict/", views.conflict, name="conflict"),
     path("voorstel/<int:pk>/stand/", views.standing, name="standing"),
+    path("voorstel/<int:pk>/reactie/", views.comment, name="comment"),
     path("voorstel/<int:pk>/sluiten/", views.close, name="close"),
     path("voorstel/<int:pk>/overwegingen/", views.record_reasons, name="reasons"),
 ]

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from .. import policy
 from ..errors import error_lines
 from ..selectors import cooperative_for
 from . import documents, selectors, services
-from .models import Decision, Proposal, Vote
+from .models import Comment, Decision, Proposal, Vote
 from .subjects import subject_for
 
 
@@ -75,6 +76,20 @@ def _proposal_context(request, cooperative, proposal) -> dict:
         "later_version": proposal.superseded_by.order_by("-version").first()
         if proposal.kind in services.DRAFTABLE else None,
         "max_mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024),
+        **_discussion_context(request, proposal),
+    }
+
+
+def _discussion_context(request, proposal) -> dict:
+    if not policy.allowed(request.user, "proposal.read_discussion", proposal):
+        return {"may_read_discussion": False}
+    comments = selectors.comments_of(proposal)
+    corrected = {c.corrects_id for c in comments if c.corrects_id}
+    return {
+        "may_read_discussion": True, "comments": comments, "corrected": corrected,
+        "may_discuss": proposal.status in (Proposal.Status.DRAFT, Proposal.Status.OPEN)
+        and policy.allowed(request.user, "proposal.discuss", proposal),
+        "own_comments": [c for c in comments if c.author_id == request.user.pk],
     }
 
 
@@ -83,6 +98,26 @@ def proposal_detail(request, code, pk):
     cooperative, proposal = _proposal(request, code, pk)
     return render(request, "governance/proposal.html",
                   _proposal_context(request, cooperative, proposal))
+
+
+@login_required
+@require_POST
+def comment(request, code, pk):
+    cooperative, proposal = _proposal(request, code, pk)
+    raw = request.POST.get("corrects", "")
+    corrects = proposal.comments.filter(pk=raw).first() if raw.isdigit() else None
+    try:
+        services.comment_add(proposal=proposal, actor=request.user,
+                             text=request.POST.get("text", ""), corrects=corrects)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_lines(exc, Comment)))
+    else:
+        messages.success(request, _("Uw reactie is geplaatst."))
+        return redirect(reverse("governance:proposal", kwargs={"code": code, "pk": pk})
+                        + "#discussie")
+    return redirect("governance:proposal", code=code, pk=proposal.pk)
 
 
 @login_required
