@@ -8,10 +8,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from budgets.models import FundingStream
+from budgets.realisation.models import RealisationSettings
 from partners.models import Organisation
 
 from ..models import Area, Cooperative, Expertise, Membership, Neighbourhood, Population, Team
+from ..templatetags.coop import person
 from . import structure as s
+from .services import field_label, field_text
 from .structure import Structure
 
 
@@ -86,9 +89,15 @@ ACTIONS = {"+": gettext_lazy("aangemaakt"), "~": gettext_lazy("gewijzigd"),
            "-": gettext_lazy("verwijderd")}
 
 
+# Settings that exist as defaults until first saved (their first record is a change of them).
+SETTINGS_DEFAULTS = {RealisationSettings: ("period_kind", "warning_percent", "budget_to_date",
+                                           "monthly_percentages")}
+
+
 def _sources(cooperative: Cooperative):
     members = Membership.objects.filter(cooperative=cooperative).values("organisation")
     yield Cooperative, Q(id=cooperative.pk)
+    yield RealisationSettings, Q(cooperative=cooperative)  # set on the set-up page too
     yield Area, Q(cooperative=cooperative)
     yield Neighbourhood, Q(cooperative=cooperative)
     yield Population, Q(neighbourhood__cooperative=cooperative)
@@ -134,34 +143,26 @@ def _event(model, record, versions: list, names: dict) -> HistoryEvent:
               (record.history_date, record.history_id)]
     if record.history_type == "~" and before:
         delta = record.diff_against(before[-1])
-        changes = [(str(model._meta.get_field(c.field).verbose_name),
-                    _shown(model, c.field, c.old), _shown(model, c.field, c.new))
+        changes = [(field_label(model, c.field), field_text(model, c.field, c.old),
+                    field_text(model, c.field, c.new))
                    for c in delta.changes if c.field != "neighbourhoods"]
-    user = record.history_user
+    elif record.history_type == "+" and model in SETTINGS_DEFAULTS:
+        # Settings saved for the first time: what differs from the defaults they replace.
+        default = model()
+        changes = [(field_label(model, f), field_text(model, f, getattr(default, f)),
+                    field_text(model, f, getattr(record, f)))
+                   for f in SETTINGS_DEFAULTS[model] if getattr(default, f) != getattr(record, f)]
     if model is Population:
         what = f"{names[model].get(record.neighbourhood_id, '')} {record.year}"
     elif model is Membership:
         what = names[model].get(record.organisation_id, "")
     else:
-        what = f"{record.code} {getattr(record, 'name', '')}"
+        what = f"{getattr(record, 'code', '')} {getattr(record, 'name', '')}"
     return HistoryEvent(
         when=record.history_date,
-        who=(user.get_full_name() or user.username) if user else _("systeem"),
+        who=person(record.history_user) if record.history_user else _("systeem"),
         what=f"{model._meta.verbose_name} {what}".strip(),
         action=str(ACTIONS[record.history_type]),
         changes=changes,
         reason=record.history_change_reason or "",
     )
-
-
-def _shown(model, name: str, value) -> str:
-    field = model._meta.get_field(name)
-    if value is None:
-        return ""
-    if field.is_relation:
-        return str(value)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if hasattr(value, "strftime"):
-        return value.strftime("%d-%m-%Y")
-    return str(value)

@@ -113,7 +113,8 @@ def _set_fields(obj, values: dict) -> list[tuple[str, str, str]]:
     changed = []
     for name, value in values.items():
         if getattr(obj, name) != value:
-            changed.append((_label(type(obj), name), _text(obj, name), _text(obj, name, value)))
+            changed.append((field_label(type(obj), name), field_text(obj, name),
+                            field_text(obj, name, value)))
             setattr(obj, name, value)
     return changed
 
@@ -215,8 +216,8 @@ class _Applier:
         for name, new in pairs:
             old = getattr(obj, name)
             if old != new:
-                fields.append((_label(type(obj), name), _text(obj, name),
-                               _text(obj, name, new)))
+                fields.append((field_label(type(obj), name), field_text(obj, name),
+                               field_text(obj, name, new)))
                 setattr(obj, name, new)
         return tuple(fields)
 
@@ -422,7 +423,7 @@ class _Applier:
                 hood.area = area
                 created.append(hood)
                 new_people += [(hood, year, n) for year, n in sorted(row.inhabitants.items())]
-                people = ((_label(Neighbourhood, "area"), "", row.area),) + tuple(
+                people = ((field_label(Neighbourhood, "area"), "", row.area),) + tuple(
                     (_("inwoners %(year)s") % {"year": y}, "", _count(n))
                     for y, n in sorted(row.inhabitants.items()))
                 self.changes.append(Change(s.NEIGHBOURHOODS, row.code, row.name,
@@ -631,7 +632,7 @@ class _Applier:
                               exclude=["cooperative", "organisation"]):
                 return
             action = Change.Action.NEW if latest is None else Change.Action.CHANGED
-            fields += tuple((_label(Membership, f), "", _text(membership, f))
+            fields += tuple((field_label(Membership, f), "", field_text(membership, f))
                             for f in ("valid_from", "valid_to", "voting_weight")
                             if getattr(membership, f) is not None)
         else:
@@ -750,14 +751,14 @@ def last_year_with_data(obj, *, ignore: set = frozenset(), cooperative=None
 # --- formatting for the list of changes ----------------------------------------------------
 
 
-def _label(model, name: str) -> str:
+def field_label(model, name: str) -> str:
     return str(model._meta.get_field(name).verbose_name)
 
 
 _UNSET = object()
 
 
-def _text(obj, name: str, value=_UNSET) -> str:
+def field_text(obj, name: str, value=_UNSET) -> str:
     """A field's value as the preview shows it: choices by their label, dates as 24-11-2026,
     amounts with a decimal comma, related objects by their code."""
     field = obj._meta.get_field(name)
@@ -770,6 +771,8 @@ def _text(obj, name: str, value=_UNSET) -> str:
         return value.strftime("%d-%m-%Y")
     if isinstance(value, Decimal):
         return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, list):  # realisation's monthly percentages
+        return "; ".join(str(v).replace(".", ",") for v in value)
     if isinstance(value, models.Model):
         return getattr(value, "code", str(value))
     return str(value)

@@ -122,10 +122,15 @@ def test_a_new_cooperative_set_up_in_minutes(page, tmp_path):
     # The settings change names who made it (as the header names the person signed in),
     # what changed and why.
     me = page.locator("header .account span").inner_text()
-    cells = page.get_by_role("row").filter(has_text="statuten 2026").get_by_role("cell")
+    cells = (page.get_by_role("row").filter(has_text="statuten 2026")
+             .filter(has_text="coöperatie lelystad").get_by_role("cell"))
     assert cells.all_inner_texts()[1:] == [
         me, "coöperatie lelystad Coöperatie Lelystad Samen", "gewijzigd",
         "quorum (%): 50 → 60", "statuten 2026"]
+    realisation = page.get_by_role("row").filter(has_text="instellingen realisatie")
+    assert realisation.get_by_role("cell").all_inner_texts()[1:] == [
+        me, "instellingen realisatie", "aangemaakt", "signaleringsdrempel (%): 10,00 → 12,50",
+        "statuten 2026"]
     assert axe_violations(page) == []
 
     page.set_viewport_size({"width": 390, "height": 844})

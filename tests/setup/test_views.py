@@ -77,6 +77,11 @@ def test_settings_are_saved_with_who_and_why(client, tom, django_assert_max_num_
     realisation = realisation_settings_get(tom)
     assert (realisation.period_kind, realisation.warning_percent) == ("quarter", Decimal("12.50"))
     assert realisation.history.first().history_user.username == "tom-beheerder"
+    history = client.get(reverse("setup:history", args=["tom"])).content.decode()
+    assert "quorum (%): 50 → 60" in history
+    assert "signaleringsdrempel (%): 10,00 → 12,50" in history
+    assert "perioden: maanden → kwartalen" in history
+    assert history.count("nieuwe statuten") == 2  # the cooperative's row and realisation's
     bad = client.post(reverse("setup:index", args=["tom"]), {
         "name": "", "code": "tom met spaties", "quorum_percent": "150", "majority": "simple",
         "voting_days": "0", "period_kind": "month", "warning_percent": "veel"})
