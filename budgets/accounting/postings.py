@@ -28,6 +28,8 @@ JOURNALS = {
     LedgerTransaction.Kind.BUDGET: ("BEGR", "Ingediende begrotingen"),
     LedgerTransaction.Kind.ALLOCATION: ("LUMP", "Toewijzing lumpsums"),
     LedgerTransaction.Kind.REALISATION: ("REAL", "Ingediende realisatie"),
+    LedgerTransaction.Kind.PAYMENT: ("BETA", "Betaalde voorschotten"),
+    LedgerTransaction.Kind.SETTLEMENT: ("VAST", "Vaststelling lumpsums"),
 }
 
 

@@ -178,3 +178,23 @@ def test_the_mapping_is_finances_and_historied(tom, users):
     assert last.history_user == users["tom-financien"]
     assert last.history_change_reason == "nieuwe rekening"
     assert mapping.history.count() == 2  # the demo's mapping, then this change
+
+
+def test_an_advance_payment_goes_to_its_own_journal_and_balances(tom, users, tmp_path):
+    from datetime import date
+
+    from budgets.settlement import services as settlement
+
+    grant = tom.grants.get(year=2026)
+    tranche = grant.plans.get(status="adopted").tranches.get(organisation__code="tom-ggz",
+                                                             number=1)
+    settlement.payment_record(tranche=tranche, paid_on=date(2026, 1, 5),
+                              amount=Decimal("1000.00"), reference="BANK-1",
+                              actor=users["tom-financien"])
+    path = tmp_path / "tom.xaf"
+    build("auditfile", str(path), Scope(tom, 2026))
+    doc = etree.parse(str(path))
+    SCHEMA.assertValid(doc)
+    journal = doc.find(".//x:journal[x:jrnID='BETA']", namespaces=NS)
+    accounts = by(journal.findall(".//x:trLine", namespaces=NS), "accID")
+    assert accounts == {"1300": Decimal("1000.00"), "1100": Decimal("-1000.00")}
