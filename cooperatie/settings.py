@@ -47,7 +47,6 @@ INSTALLED_APPS = [
     "budgets",
     "budgets.realisation",
     "budgets.settlement",
-    "budgets.accounting",
     "reports",
     "rest_framework",
     "drf_spectacular",

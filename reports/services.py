@@ -48,10 +48,6 @@ def export_start(*, cooperative, report: str, year: int, actor, area=None,
     if organisation is not None and not cooperative.memberships.filter(
             organisation=organisation).exists():
         raise ValidationError({"organisation": _("Deze organisatie is geen partner.")})
-    refusals = reports[report].refusals(Scope(cooperative, year, area=area,
-                                              organisation=organisation))
-    if refusals:
-        raise ValidationError({"report": refusals})
     now = timezone.now()
     job = ExportJob.objects.create(
         cooperative=cooperative, report=report, year=year, area=area, organisation=organisation,
@@ -87,7 +83,7 @@ def _build(job: ExportJob, report, scope: Scope) -> ExportJob:
     estimate = max(report.estimate(scope), 1)
     folder = settings.DATA_DIR / "exports"
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{job.pk}-{job.report}-{job.cooperative.code}-{job.year}.{report.extension}"
+    name = f"{job.pk}-{job.report}-{job.cooperative.code}-{job.year}.xlsx"
     partial = folder / f"{name}.part"
 
     def progress(rows: int) -> None:

@@ -3,7 +3,7 @@ number of decisions."""
 
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from .. import policy
@@ -22,13 +22,25 @@ def votes_of(proposal: Proposal) -> list[Vote]:
     return list(proposal.votes.select_related("user").order_by("cast_at", "id"))
 
 
-def register(cooperative) -> list[Decision]:
-    """Every decision of the board, newest first, with its votes and a note on its subject
-    (`decision.subject`)."""
-    votes = Vote.objects.select_related("user").order_by("cast_at", "id")
+def register(cooperative, *, year: int | None = None, kind: str = "", outcome: str = "",
+             search: str = "") -> list[Decision]:
+    """The board's decisions, newest first, with their votes and a note on their
+    subject (`decision.subject`); optionally of one year, kind or outcome, or containing
+    `search` in the number, title, text or reasons."""
+    found = Decision.objects.filter(cooperative=cooperative)
+    if year is not None:
+        found = found.filter(year=year)
+    if kind:
+        found = found.filter(proposal__kind=kind)
+    if outcome:
+        found = found.filter(outcome=outcome)
+    for word in search.split():
+        found = found.filter(Q(number__icontains=word) | Q(proposal__title__icontains=word)
+                             | Q(proposal__description__icontains=word)
+                             | Q(reasons__icontains=word))
+    votes = Vote.objects.select_related("user", "cast_by").order_by("cast_at", "id")
     decisions = list(
-        Decision.objects.filter(cooperative=cooperative)
-        .select_related("proposal", "closed_by", "proposal__drafted_by")
+        found.select_related("proposal", "closed_by", "proposal__drafted_by")
         .prefetch_related(Prefetch("proposal__votes", queryset=votes))
         .order_by("-year", "-sequence")
     )
@@ -36,6 +48,12 @@ def register(cooperative) -> list[Decision]:
     for decision in decisions:
         decision.subject = subjects.get(decision.proposal_id)
     return decisions
+
+
+def register_years(cooperative) -> list[int]:
+    """The years in which the board decided something, newest first."""
+    return list(Decision.objects.filter(cooperative=cooperative).order_by("-year")
+                .values_list("year", flat=True).distinct())
 
 
 def seated_users(cooperative) -> dict[int, object]:

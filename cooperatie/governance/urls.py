@@ -24,4 +24,5 @@ urlpatterns = [
     path("voorstel/<int:pk>/reactie/", views.comment, name="comment"),
     path("voorstel/<int:pk>/sluiten/", views.close, name="close"),
     path("voorstel/<int:pk>/overwegingen/", views.record_reasons, name="reasons"),
+    path("voorstel/<int:pk>/besluit/", views.decision_print, name="decision_print"),
 ]

@@ -121,6 +121,20 @@ def comment(request, code, pk):
 
 
 @login_required
+def decision_print(request, code, pk):
+    """One decision on one A4: number, date, text, tally, reasons and documents (the print
+    stylesheet leaves the site's header and buttons off)."""
+    cooperative, proposal = _proposal(request, code, pk)
+    decision = getattr(proposal, "decision", None)
+    if decision is None:
+        raise Http404
+    return render(request, "governance/decision_print.html", {
+        "cooperative": cooperative, "proposal": proposal, "decision": decision,
+        "documents": selectors.documents_of(proposal), "votes": selectors.votes_of(proposal),
+    })
+
+
+@login_required
 def standing(request, code, pk):
     """The live tally as an HTML fragment (the proposal page refreshes it)."""
     cooperative, proposal = _proposal(request, code, pk)
@@ -247,9 +261,34 @@ def record_reasons(request, code, pk):
 
 @login_required
 def register(request, code):
+    """The decision register, filtered by year, kind and outcome and searched (GET: a link
+    can be shared; a filter that makes no sense is named and left out, never a 500)."""
     cooperative = cooperative_for(request.user, code, "decision.view")
+    years = selectors.register_years(cooperative)
+    raw = {name: request.GET.get(name, "").strip()
+           for name in ("jaar", "soort", "uitkomst", "zoek")}
+    problems, year = [], None
+    if raw["jaar"]:
+        if raw["jaar"].isdigit() and int(raw["jaar"]) in years:
+            year = int(raw["jaar"])
+        else:
+            problems.append(_("Er zijn geen besluiten in het jaar “%(y)s”; alle jaren getoond.")
+                            % {"y": raw["jaar"]})
+    kind = raw["soort"] if raw["soort"] in Proposal.Kind.values else ""
+    if raw["soort"] and not kind:
+        problems.append(_("Onbekende soort “%(k)s”; alle soorten getoond.") % {"k": raw["soort"]})
+    outcome = raw["uitkomst"] if raw["uitkomst"] in Decision.Outcome.values else ""
+    if raw["uitkomst"] and not outcome:
+        problems.append(_("Onbekende uitkomst “%(o)s”; alle uitkomsten getoond.")
+                        % {"o": raw["uitkomst"]})
+    search = raw["zoek"][:200]
+    decisions = selectors.register(cooperative, year=year, kind=kind, outcome=outcome,
+                                   search=search)
     return render(request, "governance/register.html", {
-        "cooperative": cooperative, "decisions": selectors.register(cooperative),
+        "cooperative": cooperative, "decisions": decisions, "years": years,
+        "kinds": Proposal.Kind.choices, "outcomes": Decision.Outcome.choices,
+        "chosen": {"year": year, "kind": kind, "outcome": outcome, "search": search},
+        "filtered": bool(year or kind or outcome or search), "problems": problems,
     })
 
 

@@ -220,21 +220,3 @@ def test_another_cooperatives_realisation_pages_are_not_found(client, opened):
     login(client, "heerlen-directeur")
     for name in ("index", "grid", "overview"):
         assert client.get(url(name) + "?jaar=2027").status_code == 404
-
-
-def test_budget_against_actual_says_how_many_budgets_it_is_built_on_and_closing_asks(
-        client, opened, budget_2027, welzijn):
-    """The budget side is the submitted budgets: the overview says how many are in; closing a
-    period and submitting one say what follows before they happen (site.js asks)."""
-    login(client, "tom-voorzitter")
-    html = client.get(url("overview") + "?jaar=2027").content.decode()
-    assert "2027: 1 van 8 ingediend</strong>, de cijfers zijn voorlopig." in html
-    assert "Nog niet ingediend: " in html and welzijn.name not in html.split(
-        "Nog niet ingediend: ")[1].split("</p>")[0]
-    index = client.get(url("index") + "?jaar=2027").content.decode()
-    assert ('data-confirm="januari 2027 sluiten? Daarna ligt de periode vast; een correctie '
-            'wordt in een open periode geboekt. 8 partners hebben nog niet ingediend; dat telt '
-            'dan niet mee."') in index
-    login(client, "tom-directeur")
-    grid = client.get(url("grid") + q(opened[0])).content.decode()
-    assert 'data-confirm="januari 2027 indienen? Wat hierboven staat wordt opgeslagen' in grid

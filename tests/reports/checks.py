@@ -228,3 +228,23 @@ def _ledger(check, sheets, coop, year):
 
 CHECKS = {"pooled-budget": _pooled, "allocation": _allocation, "staff": _staff,
           "ledger": _ledger}
+
+
+def _decisions(check, sheets, coop, year):
+    from cooperatie.governance.models import Decision, ProposalDocument, Vote
+
+    decisions = Decision.objects.filter(cooperative=coop, year=year)
+    table = Table(sheets["Besluiten"])
+    for header, field in (("Voor", "votes_for"), ("Tegen", "votes_against"),
+                          ("Onthouding", "votes_abstain"), ("Belangenconflict", "votes_conflicted"),
+                          ("Bij volmacht", "votes_by_proxy")):
+        check.equal(f"Besluiten {header}", table.total(header),
+                    Decimal(sum(getattr(d, field) for d in decisions)).quantize(CENT))
+    check.equal("Besluiten", len(table.rows), decisions.count())
+    check.equal("Stemmen", len(Table(sheets["Stemmen"]).rows),
+                Vote.objects.filter(proposal__decision__in=decisions).count())
+    check.equal("Bijlagen", len(Table(sheets["Bijlagen"]).rows),
+                ProposalDocument.objects.filter(proposal__decision__in=decisions).count())
+
+
+CHECKS["decisions"] = _decisions

@@ -21,3 +21,12 @@
   }
   window.setInterval(refresh, INTERVAL);
 })();
+
+// A printable decision: its button prints the page (the print stylesheet leaves the site off).
+(function () {
+  "use strict";
+  var buttons = document.querySelectorAll("button[data-print]");
+  for (var i = 0; i < buttons.length; i += 1) {
+    buttons[i].addEventListener("click", function () { window.print(); });
+  }
+})();
