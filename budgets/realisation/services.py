@@ -210,13 +210,11 @@ def _lock(period: Period, organisation, actor, expected_version: int | None
     return found
 
 
-def realisation_changes(realisation: PartnerRealisation | None,
-                        rows: list[LineInput]) -> list[LineChange]:
+def realisation_changes(realisation: PartnerRealisation | None, rows: list[LineInput],
+                        current: dict | None = None) -> list[LineChange]:
     """What `rows` would change: old → new, in the order given."""
-    current = {}
-    if realisation is not None and realisation.pk:
-        current = {(ln.neighbourhood_id, ln.funding_stream_id): ln
-                   for ln in realisation.lines.all()}
+    if current is None:
+        current = _current_lines(realisation)
     changes = []
     for row in rows:
         line = current.get((row.neighbourhood.pk, row.funding_stream.pk))
@@ -226,6 +224,12 @@ def realisation_changes(realisation: PartnerRealisation | None,
             changes.append(LineChange(row.neighbourhood, row.funding_stream, old_amount,
                                       row.amount, old_note, new_note))
     return changes
+
+
+def _current_lines(realisation: PartnerRealisation | None) -> dict:
+    if realisation is None or not realisation.pk:
+        return {}
+    return {(ln.neighbourhood_id, ln.funding_stream_id): ln for ln in realisation.lines.all()}
 
 
 def _check_rows(realisation: PartnerRealisation, rows: list[LineInput]) -> None:
@@ -247,9 +251,8 @@ def _check_rows(realisation: PartnerRealisation, rows: list[LineInput]) -> None:
         raise ValidationError(errors)
 
 
-def _write_lines(realisation: PartnerRealisation, changes: list[LineChange], *, actor,
-                 reason: str) -> None:
-    lines = {(ln.neighbourhood_id, ln.funding_stream_id): ln for ln in realisation.lines.all()}
+def _write_lines(realisation: PartnerRealisation, changes: list[LineChange], lines: dict, *,
+                 actor, reason: str) -> None:
     created, updated = [], []
     for change in changes:
         line = lines.get((change.neighbourhood.pk, change.funding_stream.pk))
@@ -333,13 +336,20 @@ def _write_deployments(realisation: PartnerRealisation, wanted: list[DeploymentI
 def _apply(realisation, rows, deployments, *, actor, reason) -> tuple[list[LineChange], int]:
     """Write lines and deployments; (the line changes, the number of deployments changed)."""
     _check_rows(realisation, rows)
-    changes = realisation_changes(realisation, rows)
-    _write_lines(realisation, changes, actor=actor, reason=reason)
+    current = _current_lines(realisation)
+    changes = realisation_changes(realisation, rows, current)
+    _write_lines(realisation, changes, current, actor=actor, reason=reason)
     moved = _write_deployments(realisation, deployments or [], actor=actor, reason=reason)
     if changes or moved:
-        realisation.version += 1
-        save_recorded(realisation, actor=actor, reason=reason)
+        _bump(realisation, actor=actor, reason=reason)
     return changes, moved
+
+
+def _bump(realisation: PartnerRealisation, *, actor, reason: str) -> None:
+    """A new version (and status) of a realisation the service itself has locked: its fields
+    are set here, not typed, so the model's validation queries are not needed again."""
+    realisation.version += 1
+    save_recorded(realisation, actor=actor, reason=reason, validate=False)
 
 
 @transaction.atomic
@@ -380,8 +390,7 @@ def realisation_submit(*, period: Period, organisation, actor,
     reason = reason or _("realisatie ingediend")
     realisation.status, realisation.submitted_at = (PartnerRealisation.Status.SUBMITTED,
                                                     timezone.now())
-    realisation.version += 1
-    save_recorded(realisation, actor=actor, reason=reason)
+    _bump(realisation, actor=actor, reason=reason)
     ledger.repost(
         cooperative=period.cooperative, year=period.budget_round.year,
         kind=LedgerTransaction.Kind.REALISATION, source_type=SOURCE, source_id=realisation.pk,
@@ -405,8 +414,7 @@ def realisation_reopen(*, realisation: PartnerRealisation, actor,
     if not locked.is_submitted:
         raise ValidationError(_("Deze realisatie is niet ingediend; heropenen is niet nodig."))
     locked.status = PartnerRealisation.Status.DRAFT
-    locked.version += 1
-    save_recorded(locked, actor=actor, reason=reason.strip())
+    _bump(locked, actor=actor, reason=reason.strip())
     realisation.status, realisation.version = locked.status, locked.version
     return locked
 
@@ -449,8 +457,7 @@ def realisation_correct(*, period: Period, organisation, rows: list[LineInput],
     if not realisation.is_submitted:
         realisation.status, realisation.submitted_at = (PartnerRealisation.Status.SUBMITTED,
                                                         timezone.now())
-        realisation.version += 1
-        save_recorded(realisation, actor=actor, reason=reason)
+        _bump(realisation, actor=actor, reason=reason)
     return changes
 
 

@@ -98,11 +98,11 @@ def check_each(label: str, written: Mapping, ledger: Mapping) -> None:
 
 @cache
 def registry() -> dict[str, Report]:
-    from . import allocation, audit, decisions, ledger, pooled, scorecard, staff
+    from . import allocation, audit, decisions, ledger, pooled, realisation, scorecard, staff
 
     reports = [pooled.PooledBudget(), allocation.AllocationReport(), staff.StaffReport(),
                scorecard.ScorecardReport(), ledger.LedgerReport(), audit.AuditReport(),
-               decisions.DecisionsReport()]
+               decisions.DecisionsReport(), realisation.RealisationReport()]
     return {r.slug: r for r in reports}
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.ledger import balance
 from budgets.models import LedgerEntry, LedgerTransaction
+from budgets.realisation.models import Period
 from reports.writer import Column
 
 from . import Report, check_equal
@@ -18,13 +19,13 @@ COLUMNS = [
     Column("Soort regel", "text", 26), Column("Partner", "text", 30),
     Column("Buurtcode", "text", 12), Column("Buurt", "text", 22),
     Column("Financieringsstroom", "text", 22), Column("Team", "text", 22),
-    Column("Bedrag", "money", 16, total=True),
+    Column("Bedrag", "money", 16, total=True), Column("Periode", "text", 10),
 ]
 FIELDS = [
     "pk", "transaction_id", "transaction__posted_at", "transaction__posted_by_id",
     "transaction__kind", "transaction__description", "transaction__reason", "kind",
     "organisation__name", "neighbourhood__code", "neighbourhood__name", "funding_stream__name",
-    "team__name", "amount",
+    "team__name", "amount", "period_id",
 ]
 CENT = Decimal("0.01")
 
@@ -50,6 +51,8 @@ class LedgerReport(Report):
         entry_kinds = {k: str(label) for k, label in LedgerEntry.Kind.choices}
         people = people_by_id(LedgerTransaction.objects.filter(cooperative=scope.cooperative)
                               .values("posted_by_id"))
+        periods = {p.pk: p.code for p in Period.objects.filter(
+            budget_round__cooperative=scope.cooperative).select_related("budget_round")}
 
         def rows():
             query = scope.ledger_entries().order_by("pk").values_list(*FIELDS)
@@ -59,6 +62,7 @@ class LedgerReport(Report):
                 row[4] = tx_kinds.get(row[4], row[4])
                 row[7] = entry_kinds.get(row[7], row[7])
                 row[13] = Decimal(row[13]).quantize(CENT)
+                row[14] = periods.get(row[14], "")
                 yield row
 
         table = writer.table("Grootboek", COLUMNS, rows(), progress=progress)
