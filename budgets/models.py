@@ -342,6 +342,10 @@ class LumpSumGrant(models.Model):
     funding_stream = models.ForeignKey(FundingStream, models.PROTECT, related_name="grants",
                                        verbose_name=_("financieringsstroom"))
     description = models.TextField(_("wat het dekt"), max_length=2000)
+    # A lump sum for one team (as Hollands Kroon funds its ambulant team): the team's
+    # realisation is shown against it (budgets.realisation.selectors.team_grants).
+    team = models.ForeignKey("cooperatie.Team", models.PROTECT, null=True, blank=True,
+                             related_name="grants", verbose_name=_("voor het team"))
     history = HistoricalRecords()
 
     class Meta:
@@ -378,6 +382,8 @@ class LumpSumGrant(models.Model):
                 and self.funding_stream.cooperative_id != self.cooperative_id):
             errors["funding_stream"] = _("Deze financieringsstroom hoort bij een andere "
                                          "coöperatie.")
+        if self.team_id and self.cooperative_id and self.team.cooperative_id != self.cooperative_id:
+            errors["team"] = _("Dit team hoort bij een andere coöperatie.")
         if errors:
             raise ValidationError(errors)
 

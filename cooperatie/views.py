@@ -31,11 +31,13 @@ def cooperative_home(request, code):
 
 def dashboard_panels(user, cooperative, roles) -> dict:
     """What each role needs to see first; apps add their own panels here."""
+    from budgets.realisation.selectors import dashboard_panel as realisation_panel
     from budgets.selectors import dashboard_budget_panels
 
     from .governance.models import Proposal
 
     panels = dashboard_budget_panels(user, cooperative, roles)
+    panels["realisation"] = realisation_panel(user, cooperative, roles)
     if roles.board:
         panels["proposals"] = [
             (p, any(v.user_id == user.pk for v in p.votes.all()))

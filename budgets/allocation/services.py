@@ -395,8 +395,10 @@ def plan_split(plan: AllocationPlan) -> Split:
 @transaction.atomic
 def grant_create(*, cooperative: Cooperative, year: int, amount: Decimal,
                  funding_stream: FundingStream, description: str,
-                 funder: Organisation | None = None, funder_name: str = "", actor,
-                 reason: str) -> LumpSumGrant:
+                 funder: Organisation | None = None, funder_name: str = "", team=None,
+                 actor, reason: str) -> LumpSumGrant:
+    """Record a lump sum; with `team`, a lump sum for that team (its realisation is shown
+    against it)."""
     policy.ensure(actor, "grant.record", cooperative)
     errors = {}
     if not isinstance(amount, Decimal) or not amount.is_finite():
@@ -419,12 +421,14 @@ def grant_create(*, cooperative: Cooperative, year: int, amount: Decimal,
             cooperative=cooperative, organisation=funder).exists():
         errors["funder"] = _("%(org)s is geen lid van deze coöperatie; vul de naam van de "
                              "financier in.") % {"org": funder}
+    if team is not None and team.cooperative_id != cooperative.pk:
+        errors["team"] = _("Kies een team van deze coöperatie.")
     if errors:
         raise ValidationError(errors)
     return create_recorded(
         LumpSumGrant, cooperative=cooperative, year=year, amount=amount,
         funding_stream=funding_stream, description=description.strip(), funder=funder,
-        funder_name=(funder_name or "").strip() if funder is None else "", actor=actor,
+        team=team, funder_name=(funder_name or "").strip() if funder is None else "", actor=actor,
         reason=reason,
     )
 

@@ -65,7 +65,9 @@ def grant_create(request, code):
     form = {"year": request.POST.get("year", ""), "amount": request.POST.get("amount", ""),
             "stream": request.POST.get("stream", ""), "funder": request.POST.get("funder", ""),
             "funder_name": request.POST.get("funder_name", ""),
-            "description": request.POST.get("description", "")}
+            "description": request.POST.get("description", ""),
+            "team": request.POST.get("team", "")}
+    teams = cooperative.teams.order_by("name")
     errors: list[str] = []
     if request.method == "POST":
         try:
@@ -83,7 +85,8 @@ def grant_create(request, code):
                     funder=funders.filter(pk=form["funder"]).first()
                     if form["funder"].isdigit() else None,
                     funder_name=form["funder_name"], description=form["description"],
-                    actor=request.user, reason=_("lumpsum vastgelegd"))
+                    team=teams.filter(pk=form["team"]).first() if form["team"].isdigit()
+                    else None, actor=request.user, reason=_("lumpsum vastgelegd"))
             except ValidationError as exc:
                 errors += error_lines(exc, LumpSumGrant)
             else:
@@ -91,7 +94,7 @@ def grant_create(request, code):
                 return redirect("allocation:grant", code=code, pk=grant.pk)
     return render(request, "allocation/grant_form.html", {
         "cooperative": cooperative, "streams": streams, "funders": funders, "form": form,
-        "errors": errors,
+        "errors": errors, "teams": teams,
     }, status=400 if errors else 200)
 
 

@@ -21,6 +21,7 @@ Arithmetic (one place):
   threshold (default 10 %), or when money was spent without any budget. Never a block.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -559,7 +560,9 @@ def in_kind_vs_realised(budget_round: BudgetRound, through: Period | None,
 def dashboard_panel(user, cooperative, roles) -> dict:
     """What the dashboard shows about realisation: the periods to enter, and the warnings of
     the latest round with periods (for everyone: submitted realisation is open to members)."""
-    rounds = (BudgetRound.objects.filter(cooperative=cooperative, periods__isnull=False)
+    rounds = (BudgetRound.objects.filter(cooperative=cooperative,
+                                         periods__status__in=[Period.Status.OPEN,
+                                                              Period.Status.CLOSED])
               .distinct().order_by("-year"))
     budget_round = rounds.first()
     if budget_round is None:
@@ -638,3 +641,124 @@ def postings_of(realisation: PartnerRealisation) -> list[Posting]:
     return [Posting(t, sums[t.pk]["total"] if t.pk in sums else ZERO,
                     labels.get(sums[t.pk]["period_id"], "") if t.pk in sums else "")
             for t in found]
+
+
+# --- what a year cost (the quadruple aim's cost per inhabitant) --------------------------------
+
+
+@dataclass(frozen=True)
+class Spending:
+    """What a year cost a scope: the actual spending of its closed periods, and for the
+    periods not closed yet the budget (due as the budget to date counts it)."""
+
+    amount: Decimal
+    closed: Period | None  # the last closed period; None: all from the budget
+    periods: int  # how many periods the year has (0: not cut into periods)
+
+    @property
+    def basis(self) -> str:
+        if self.closed is None:
+            return "budget"
+        return "actual" if self.closed.number == self.periods else "mixed"
+
+    @property
+    def label(self) -> str:
+        if self.basis == "budget":
+            return _("op basis van de begroting (nog geen periode gesloten)")
+        if self.basis == "actual":
+            return _("op basis van de realisatie (alle perioden gesloten)")
+        return _("realisatie t/m %(period)s (gesloten), begroting voor de rest van het jaar") % {
+            "period": self.closed.label}
+
+
+def spending_by_year(cooperative, years, neighbourhood_ids=None) -> dict[int, Spending]:
+    """Per year: the spending to count (see Spending), for the whole cooperative or some
+    neighbourhoods. Four queries whatever the number of years."""
+    years = sorted(set(years))
+    entries = LedgerEntry.objects.filter(cooperative=cooperative, year__in=years)
+    if neighbourhood_ids is not None:
+        entries = entries.filter(neighbourhood_id__in=neighbourhood_ids)
+    budget = {r["year"]: r["total"] for r in totals(entries.filter(kind=CONTRIBUTION), "year")}
+    by_year: dict[int, list[Period]] = {}
+    for period in (Period.objects.filter(budget_round__cooperative=cooperative,
+                                         budget_round__year__in=years)
+                   .select_related("budget_round").order_by("number")):
+        by_year.setdefault(period.budget_round.year, []).append(period)
+    closed = {year: [p for p in ps if p.is_closed] for year, ps in by_year.items()}
+    closed_ids = [p.pk for ps in closed.values() for p in ps]
+    actual = {r["year"]: r["total"] for r in totals(
+        entries.filter(kind=REALISATION, period_id__in=closed_ids), "year")} if closed_ids else {}
+    distribution = realisation_settings_get(cooperative).distribution if closed_ids else None
+    out = {}
+    for year in years:
+        last = closed.get(year, [])[-1] if closed.get(year) else None
+        planned = budget.get(year, ZERO)
+        if last is None:
+            out[year] = Spending(planned, None, len(by_year.get(year, [])))
+            continue
+        rest = cents(planned * (1 - periods.share_through(last.ref, distribution)))
+        out[year] = Spending(actual.get(year, ZERO) + rest, last, len(by_year[year]))
+    return out
+
+
+# --- lump sums for a team ------------------------------------------------------------------------
+
+
+@dataclass
+class TeamGrant:
+    """A lump sum for one team against what was spent for it: the realisation in the
+    neighbourhoods the team works in, on the lump sum's funding stream."""
+
+    grant: object
+    to_date: Decimal  # the lump sum due so far, as the budget to date
+    actual: Decimal
+    in_kind: Decimal  # staff the partners deployed in the team, valued (beside the money)
+    warning: bool = False
+
+    @property
+    def difference(self) -> Decimal:
+        return self.actual - self.to_date
+
+    @property
+    def spent_percent(self) -> Decimal | None:
+        if not self.grant.amount:
+            return None
+        return (self.actual * 100 / self.grant.amount).quantize(Decimal("0.1"))
+
+
+def team_grants(budget_round: BudgetRound, through: Period | None,
+                periods_list: list[Period], settings=None) -> list[TeamGrant]:
+    """The round's year's lump sums for a team, each against the team's realisation to date
+    (four queries whatever the number of teams)."""
+    from budgets.models import LumpSumGrant
+    from cooperatie.models import Team
+
+    grants = list(LumpSumGrant.objects.filter(cooperative_id=budget_round.cooperative_id,
+                                              year=budget_round.year, team__isnull=False)
+                  .select_related("team", "funding_stream").order_by("team__name", "pk"))
+    if not grants:
+        return []
+    hoods: dict[int, set[int]] = defaultdict(set)
+    for team_id, hood_id in Team.neighbourhoods.through.objects.filter(
+            team_id__in={g.team_id for g in grants}).values_list("team_id", "neighbourhood_id"):
+        hoods[team_id].add(hood_id)
+    in_periods = _actual_periods(periods_list, through)
+    entries = LedgerEntry.objects.filter(cooperative_id=budget_round.cooperative_id,
+                                         year=budget_round.year, period_id__in=in_periods)
+    spent = {(r["neighbourhood_id"], r["funding_stream_id"]): r["total"] for r in totals(
+        entries.filter(kind=REALISATION, neighbourhood_id__in=set().union(*hoods.values())),
+        "neighbourhood_id", "funding_stream_id")}
+    staff = {r["team_id"]: r["total"] for r in totals(
+        entries.filter(kind=LedgerEntry.Kind.IN_KIND_REALISED,
+                       team_id__in={g.team_id for g in grants}), "team_id")}
+    basis = basis_for(budget_round, through, settings)
+    out = []
+    for grant in grants:
+        actual = sum((spent.get((h, grant.funding_stream_id), ZERO)
+                      for h in hoods[grant.team_id]), ZERO)
+        item = TeamGrant(grant, cents(grant.amount * basis.share), actual,
+                         staff.get(grant.team_id, ZERO))
+        item.warning = (basis.elapsed > 0 and actual > 0
+                        and actual > item.to_date * (1 + basis.threshold / 100))
+        out.append(item)
+    return out

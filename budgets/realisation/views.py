@@ -525,6 +525,8 @@ def overview(request, code):
         "cumulative_chart": charts.cumulative_svg(result.months, "cumulatief"),
         "area_chart": charts.areas_svg(by_area.rows, "gebieden", result.through),
         "by_area": by_area,
+        "team_grants": selectors.team_grants(budget_round, result.through, periods_list,
+                                             settings),
     })
 
 

@@ -14,9 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from budgets.ledger import totals
-from budgets.models import LedgerEntry
-from budgets.selectors import completeness_by_year, pooled_total
+from budgets.selectors import completeness_by_year
 
 from ..models import Area, Cooperative, Neighbourhood, Population, Team
 from . import values
@@ -118,11 +116,14 @@ def scope_lookup(cooperative: Cooperative) -> dict[tuple[str, str], Scope]:
 
 @dataclass(frozen=True)
 class Figures:
-    """Pooled budget and inhabitants of one scope in one year (inhabitants None when some
-    neighbourhood of the scope has no inhabitants for that year)."""
+    """What one scope cost in one year, and its inhabitants (None when some neighbourhood of
+    the scope has no inhabitants for that year). The cost is the actual spending of the
+    closed realisation periods and the budget for the rest of the year (all budget when no
+    period is closed yet): `basis` says which (budgets.realisation.selectors.Spending)."""
 
     pooled: Decimal
     inhabitants: int | None
+    basis: str = ""
 
 
 def _neighbourhood_ids(scope: Scope) -> list[int] | None:
@@ -136,31 +137,32 @@ def _neighbourhood_ids(scope: Scope) -> list[int] | None:
 
 
 def figures_by_year(scope: Scope, years) -> dict[int, Figures]:
-    """Pooled budget and inhabitants per year in a constant number of queries.
+    """Cost and inhabitants per year in a constant number of queries.
 
-    The pooled budget is the sum of the partners' contributions in the ledger, exactly as
-    `budgets.selectors.pooled_total` counts it (a test holds the two together)."""
+    The cost comes from the ledger: the partners' actual spending in the closed realisation
+    periods, and their submitted budgets (the pooled budget, as `budgets.selectors.
+    pooled_total` counts it) for the periods not closed yet."""
+    from budgets.realisation.selectors import spending_by_year
+
     years = sorted(set(years))
     hood_ids = _neighbourhood_ids(scope)
-    entries = LedgerEntry.objects.filter(cooperative=scope.cooperative, year__in=years,
-                                         kind=LedgerEntry.Kind.CONTRIBUTION)
     populations = Population.objects.filter(year__in=years)
     if hood_ids is None:
         populations = populations.filter(neighbourhood__cooperative=scope.cooperative)
         hood_count = Neighbourhood.objects.filter(cooperative=scope.cooperative).count()
     else:
-        entries = entries.filter(neighbourhood_id__in=hood_ids)
         populations = populations.filter(neighbourhood_id__in=hood_ids)
         hood_count = len(hood_ids)
-    pooled = {row["year"]: row["total"] for row in totals(entries, "year")}
+    spending = spending_by_year(scope.cooperative, years, hood_ids)
     people = {row["year"]: row for row in populations.values("year").annotate(
         total=Sum("inhabitants"), n=Count("id")).order_by()}
     out = {}
     for year in years:
         row = people.get(year)
         complete = row is not None and hood_count > 0 and row["n"] == hood_count
-        out[year] = Figures(pooled=pooled.get(year) or Decimal("0.00"),
-                            inhabitants=row["total"] if complete and row["total"] else None)
+        out[year] = Figures(pooled=spending[year].amount,
+                            inhabitants=row["total"] if complete and row["total"] else None,
+                            basis=spending[year].label)
     return out
 
 
@@ -168,6 +170,7 @@ def figures_by_year(scope: Scope, years) -> dict[int, Figures]:
 class Derived:
     value: Decimal | None
     note: str = ""
+    basis: str = ""  # what the cost is based on: actual spending, budget, or both
 
 
 def _cost_from(figures: Figures, year: int) -> Derived:
@@ -175,7 +178,8 @@ def _cost_from(figures: Figures, year: int) -> Derived:
         return Derived(None, gettext("geen inwonertal bekend voor %(year)s") % {"year": year})
     if figures.pooled == 0:
         return Derived(None, str(NO_BUDGETS))
-    return Derived(values.per_inhabitant(figures.pooled, figures.inhabitants))
+    return Derived(values.per_inhabitant(figures.pooled, figures.inhabitants),
+                   basis=figures.basis)
 
 
 def derived_value(indicator: Indicator, year: int, figures: dict[int, Figures]) -> Derived:
@@ -190,21 +194,16 @@ def derived_value(indicator: Indicator, year: int, figures: dict[int, Figures]) 
         return Derived(None, gettext("basisjaar %(year)s: %(note)s")
                        % {"year": base_year, "note": base.note})
     f, b = figures[year], figures[base_year]
-    return Derived(values.change_percent(f.pooled, f.inhabitants, b.pooled, b.inhabitants))
+    return Derived(values.change_percent(f.pooled, f.inhabitants, b.pooled, b.inhabitants),
+                   basis=gettext("%(now)s; basisjaar %(year)s %(then)s") % {
+                       "now": f.basis, "year": base_year, "then": b.basis})
 
 
 def cost_per_inhabitant(cooperative: Cooperative, year: int, scope: Scope | None = None
                         ) -> Derived:
-    """One year, one scope, straight from `pooled_total` (for checks and single figures)."""
+    """One year, one scope (for checks and single figures)."""
     scope = scope or cooperative_scope(cooperative)
-    hood_ids = _neighbourhood_ids(scope)
-    hoods = (Neighbourhood.objects.filter(cooperative=cooperative) if hood_ids is None
-             else Neighbourhood.objects.filter(pk__in=hood_ids))
-    total = pooled_total(cooperative, year, neighbourhoods=None if hood_ids is None else hoods)
-    people = Population.objects.filter(neighbourhood__in=hoods, year=year).aggregate(
-        total=Sum("inhabitants"), n=Count("id"))
-    complete = people["n"] == hoods.count() and people["total"]
-    return _cost_from(Figures(total, people["total"] if complete else None), year)
+    return _cost_from(figures_by_year(scope, [year])[year], year)
 
 
 # --- the scorecard ----------------------------------------------------------------------------
@@ -238,6 +237,7 @@ class ScorecardRow:
     parts: tuple[int, int, int] | None = None
     measurement_count: int | None = None
     trend: list[TrendPoint] = field(default_factory=list)
+    basis: str = ""  # derived indicators: what the cost is based on
 
     @property
     def aim(self) -> str:
@@ -326,7 +326,7 @@ def _derived_row(indicator: Indicator, year: int, figures: dict[int, Figures],
         status = values.status(now.value, target=indicator.target,
                                direction=indicator.direction, tolerance=indicator.tolerance)
     return ScorecardRow(indicator, now.value, status, note=now.note, period=str(year),
-                        trend=trend)
+                        trend=trend, basis=now.basis)
 
 
 def scorecard(cooperative: Cooperative, year: int, scope: Scope | None = None) -> Scorecard:

@@ -48,7 +48,8 @@ class ScorecardReport(Report):
                         card.scope.label, label, row.indicator.name,
                         row.indicator.get_unit_display(), row.target_display,
                         row.baseline_display, row.display if row.value is None else row.value,
-                        row.status_label, row.period,
+                        row.status_label,
+                        f"{row.period}: {row.basis}" if row.basis else row.period,
                         None if row.suppressed else row.respondents, row.measurement_count,
                     ])
                     trend += [[card.scope.label, row.indicator.name, point.label,

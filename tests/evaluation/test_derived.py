@@ -95,11 +95,13 @@ def test_missing_inhabitants_are_said(tom, hoods, board):
     assert result.value is None and result.note == "geen inwonertal bekend voor 2030"
 
 
-def test_grouped_figures_agree_with_pooled_total(tom, cost_2027, board, hoods):
-    """The scorecard's one-query sum per year is the pooled budget as budgets counts it."""
+def test_grouped_figures_agree_with_pooled_total_while_no_period_is_closed(tom, cost_2027,
+                                                                          board, hoods):
+    """The scorecard's one-query sum per year is the pooled budget as budgets counts it, for
+    years without closed realisation periods."""
     contribute(tom, 2028, {hoods["BU04840103"]: "0.01", hoods["BU04840203"]: "12345.67"},
                board, source_id=2)
-    years = [2025, 2026, 2027, 2028]
+    years = [2027, 2028]
     for scope in (cooperative_scope(tom), scope_from_key(tom, "team:TOM-B"),
                   scope_from_key(tom, "area:NOORD")):
         figures = figures_by_year(scope, years)
@@ -107,6 +109,27 @@ def test_grouped_figures_agree_with_pooled_total(tom, cost_2027, board, hoods):
             hood_filter = None if scope.obj is None else Neighbourhood.objects.filter(
                 pk__in=[h.pk for h in scope.obj.neighbourhoods.all()])
             assert figures[year].pooled == pooled_total(tom, year, hood_filter), (scope, year)
+            assert figures[year].basis == "op basis van de begroting (nog geen periode gesloten)"
+
+
+def test_cost_reads_from_actual_spending_once_periods_close(tom):
+    """2025: all twelve months closed, so the actual spending; 2026: January to October
+    closed, so their actual spending plus the budget due for November and December (tom's
+    monthly distribution: 8,5 % and 11 %)."""
+    from budgets.realisation.models import Period
+
+    entries = LedgerEntry.objects.filter(cooperative=tom)
+    figures = figures_by_year(cooperative_scope(tom), [2025, 2026])
+    assert figures[2025].pooled == ledger.balance(entries.filter(year=2025, kind="realisation"))
+    assert figures[2025].basis == "op basis van de realisatie (alle perioden gesloten)"
+    closed = Period.objects.filter(budget_round__cooperative=tom, budget_round__year=2026,
+                                   status="closed")
+    actual = ledger.balance(entries.filter(year=2026, kind="realisation", period__in=closed))
+    rest = (pooled_total(tom, 2026) * D("0.195")).quantize(D("0.01"))
+    assert figures[2026].pooled == actual + rest
+    assert figures[2026].basis == ("realisatie t/m oktober 2026 (gesloten), begroting voor de "
+                                   "rest van het jaar")
+    assert figures[2025].pooled != pooled_total(tom, 2025)  # not the budget any more
 
 
 def test_change_against_the_baseline_year_from_exact_ratios(make_indicator, tom, cost_2027,

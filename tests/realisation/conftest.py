@@ -15,6 +15,11 @@ REASON = "test"
 
 @pytest.fixture
 def round_2027(tom, users):
+    """tom's round 2027, with the budget to date pro rata (the demo sets a monthly
+    distribution for tom), so that the figures in these tests are twelfths."""
+    services.realisation_settings_save(cooperative=tom, period_kind="month",
+                                       warning_percent=Decimal("10"), budget_to_date="pro_rata",
+                                       actor=users["tom-financien"], reason=REASON)
     return budget_services.budget_round_open(cooperative=tom, year=2027,
                                              actor=users["tom-voorzitter"], reason=REASON)
 

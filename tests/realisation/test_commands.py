@@ -28,7 +28,8 @@ def test_template_then_import_with_dry_run_and_submit(opened, tmp_path, hoods, s
     out = capsys.readouterr().out
     assert f"{hoods[0].code}\t{streams[0].code}\t– → €\xa01.500,00" in out
     assert "Proefrun" in out and "Zou indienen." in out
-    assert not PartnerRealisation.objects.exists()  # not even the empty draft stays
+    # not even the empty draft stays
+    assert not PartnerRealisation.objects.filter(period__budget_round__year=2027).exists()
     assert not LedgerEntry.objects.filter(kind="realisation", year=2027).exists()
     call_command("import_realisation", *ARGS, "--period", "2027-01", "--submit", str(filled))
     realisation = PartnerRealisation.objects.get(period=opened[0])
@@ -51,7 +52,7 @@ def test_a_dry_run_fails_exactly_when_the_real_run_would(opened, tmp_path, hoods
         with pytest.raises(CommandError, match="ingediend en kan niet meer"):
             call_command("import_realisation", *ARGS, "--period", "2027-01", *extra,
                          str(filled))
-    assert not RealisationLine.objects.exists()
+    assert not RealisationLine.objects.filter(realisation__period__budget_round__year=2027).exists()
 
 
 def test_bad_rows_are_refused_whole_with_sheet_row_and_column(opened, tmp_path, hoods, streams,
@@ -82,7 +83,7 @@ def test_bad_rows_are_refused_whole_with_sheet_row_and_column(opened, tmp_path, 
     assert f"rij {last + 4}, kolom Financieringsstroom: onbekende financieringsstroom 'XYZ'" \
         in message
     assert "rij 3, kolom Bedrag" in message and "=2*3" in message
-    assert not RealisationLine.objects.exists()
+    assert not RealisationLine.objects.filter(realisation__period__budget_round__year=2027).exists()
 
 
 def test_another_partners_template_is_refused(opened, tmp_path, hoods, streams):

@@ -189,7 +189,8 @@ def test_a_correction_after_closing_is_a_reversal_plus_a_posting_in_the_open_per
     assert postings[2].description == ("Correctie realisatie Welzijn Rijnstreek januari 2027, "
                                        "geboekt in februari 2027")
     assert postings[2].reason == "factuur dubbel geboekt"
-    line_record = RealisationLine.history.filter(neighbourhood=hoods[0]).first()
+    line_record = RealisationLine.history.filter(realisation_id=realisation.pk,
+                                                 neighbourhood=hoods[0]).first()
     assert line_record.history_change_reason == "factuur dubbel geboekt"
     assert ledger.balances_differences(tom) == []
 

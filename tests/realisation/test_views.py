@@ -90,13 +90,14 @@ def test_upload_preview_then_confirm(client, opened, welzijn, hoods, streams):
     html = preview.content.decode()
     assert preview.status_code == 200 and "Controleer de wijzigingen" in html
     assert "€\xa02.500,10" in html and "€\xa0-40,00" in html
-    assert not RealisationLine.objects.exists()
+    assert not RealisationLine.objects.filter(realisation__period=jan).exists()
     token = preview.context["token"]
     done = client.post(url("upload_confirm"), {"token": token, "jaar": 2027,
                                                "periode": jan.code, "org": welzijn.code},
                        follow=True)
     assert "Ingelezen: 2 wijziging(en)." in done.content.decode()
-    assert sorted(RealisationLine.objects.values_list("amount", flat=True)) == [
+    assert sorted(RealisationLine.objects.filter(realisation__period=jan)
+                  .values_list("amount", flat=True)) == [
         Decimal("-40.00"), Decimal("2500.10")]
 
 
@@ -118,7 +119,7 @@ def test_a_bad_upload_is_refused_whole_with_every_error_named(client, opened, we
                for e in errors)
     assert any("kolom Buurtcode: onbekende buurtcode 'BU999'" in e for e in errors)
     assert any("kolom Periode: onbekende periode '2027-13'" in e for e in errors)
-    assert not PartnerRealisation.objects.exists()
+    assert not PartnerRealisation.objects.filter(period=jan).exists()
 
 
 def test_a_correction_on_screen_after_closing(client, opened, welzijn, hoods, streams, users):
@@ -220,3 +221,33 @@ def test_another_cooperatives_realisation_pages_are_not_found(client, opened):
     login(client, "heerlen-directeur")
     for name in ("index", "grid", "overview"):
         assert client.get(url(name) + "?jaar=2027").status_code == 404
+
+
+def test_the_budget_to_date_follows_the_monthly_distribution(client, opened, budget_2027, tom,
+                                                           users):
+    percentages = ["8.5"] * 6 + ["6.5", "6"] + ["8.5"] * 3 + ["11"]
+    services.realisation_settings_save(cooperative=tom, period_kind="month",
+                                       warning_percent=Decimal("10"),
+                                       budget_to_date="distribution",
+                                       monthly_percentages=percentages,
+                                       actor=users["tom-financien"], reason=REASON)
+    login(client, "tom-voorzitter")
+    overview = client.get(reverse("realisation:overview", kwargs={"code": "tom"})
+                          + "?jaar=2027&tm=2027-02").context["overview"]
+    # € 24.000 × (8,5 % + 8,5 %)
+    assert overview.total.to_date == Decimal("4080.00")
+    assert "maandverdeling" in overview.basis
+
+
+def test_settings_page_refuses_a_distribution_that_does_not_add_up(client, tom):
+    login(client, "tom-financien")
+    data = {"period_kind": "month", "warning_percent": "12,5", "budget_to_date": "distribution",
+            **{f"m{i}": "8" for i in range(1, 13)}}
+    refused = client.post(url("settings"), data)
+    assert refused.status_code == 400
+    assert "tellen op tot 96 in plaats van 100" in refused.content.decode()
+    data["m12"] = "12"
+    assert client.post(url("settings"), data).status_code == 302
+    saved = services.realisation_settings_get(tom)
+    assert saved.warning_percent == Decimal("12.5") and sum(saved.distribution) == 100
+    assert login(client, "tom-directeur").get(url("settings")).status_code == 404
