@@ -43,6 +43,10 @@ def figures(results: list[dict]) -> str:
     row("import of a 10,000-line workbook", lambda r: (
         f"{r['import']['lines_per_second']:,} lines/s ({r['import']['read_seconds']} s read + "
         f"{r['import']['import_seconds']} s import)"))
+    row("import of a 10,000-line realisation workbook", lambda r: (
+        f"{r['realisation_import']['lines_per_second']:,} lines/s "
+        f"({r['realisation_import']['read_seconds']} s read + "
+        f"{r['realisation_import']['import_seconds']} s import)"))
     row("ledger export, rows", lambda r: f"{r['export']['rows']:,} ({r['export']['year']})")
     row("ledger export: report / raw xlsxwriter", lambda r: (
         f"{r['export']['report_seconds']} s / {r['export']['raw_seconds']} s = "

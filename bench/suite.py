@@ -43,6 +43,9 @@ from budgets.models import (  # noqa: E402
     LedgerEntry,
     PartnerBudget,
 )
+from budgets.realisation import excel as realisation_excel  # noqa: E402
+from budgets.realisation import services as realisation_services  # noqa: E402
+from budgets.realisation.models import PartnerRealisation, Period, RealisationLine  # noqa: E402,E501
 from cooperatie.history import save_recorded  # noqa: E402
 from cooperatie.models import Cooperative, Neighbourhood  # noqa: E402
 from partners.models import Organisation  # noqa: E402
@@ -108,6 +111,10 @@ def dataset(cooperative: Cooperative) -> dict:
         "budget_lines": BudgetLine.objects.filter(
             budget__budget_round__cooperative=cooperative).count(),
         "ledger_entries": LedgerEntry.objects.filter(cooperative=cooperative).count(),
+        "realisation_periods": Period.objects.filter(budget_round__cooperative=cooperative)
+        .count(),
+        "realisation_lines": RealisationLine.objects.filter(
+            realisation__period__budget_round__cooperative=cooperative).count(),
         "installation": {
             "cooperatives": Cooperative.objects.count(),
             "budget_lines": BudgetLine.objects.count(),
@@ -150,7 +157,28 @@ def pages_of(cooperative: Cooperative) -> list[tuple[str, str, str]]:
         ("coverage matrix, one area (board)", f"{code}-voorzitter",
          f"{reverse('staff_matrix', args=[code])}?gebied={area.code}"),
     ]
-    return pages
+    return pages + realisation_pages(cooperative, area)
+
+
+def realisation_pages(cooperative: Cooperative, area) -> list[tuple[str, str, str]]:
+    """Budget against actual (twelve monthly periods) as the board sees it, and a partner's
+    realisation grid."""
+    code = cooperative.code
+    overview = reverse("realisation:overview", args=[code])
+    entered = (PartnerRealisation.objects.filter(period__budget_round__cooperative=cooperative)
+               .order_by("-period__budget_round__year", "-period__number", "organisation__code")
+               .select_related("organisation", "period__budget_round").first())
+    grid = (f"{reverse('realisation:grid', args=[code])}?jaar="
+            f"{entered.period.budget_round.year}&periode={entered.period.code}"
+            f"&org={entered.organisation.code}")
+    return [
+        ("budget vs actual per partner (board)", f"{code}-voorzitter", overview),
+        ("budget vs actual per area (board)", f"{code}-voorzitter", f"{overview}?per=gebied"),
+        ("budget vs actual per stream (board)", f"{code}-voorzitter", f"{overview}?per=stroom"),
+        ("budget vs actual, one area per neighbourhood (board)", f"{code}-voorzitter",
+         f"{overview}?per=buurt&gebied={area.code}"),
+        ("realisation grid (director)", f"{entered.organisation.code}-directeur", grid),
+    ]
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -258,6 +286,74 @@ def bench_import(cooperative: Cooperative, lines: int, repeats: int) -> dict:
             pass
     read, written = min(runs, key=lambda r: r[0] + r[1])
     return {"lines": lines, "bytes": len(data), "repeats": repeats,
+            "read_seconds": round(read, 3), "import_seconds": round(written, 3),
+            "seconds": round(read + written, 3),
+            "lines_per_second": round(lines / (read + written))}
+
+
+def realisation_workbook(period: Period, organisation, lines: int) -> bytes:
+    """A filled-in realisation template (sheet Realisatie, the contract's header)."""
+    cooperative = period.budget_round.cooperative
+    hoods = list(Neighbourhood.objects.filter(cooperative=cooperative)
+                 .select_related("area").order_by("area__name", "code"))
+    streams = list(FundingStream.objects.filter(cooperative=cooperative).order_by("code"))
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+    sheet = workbook.add_worksheet(realisation_excel.SHEET)
+    sheet.write_row(0, 0, realisation_excel.HEADER)
+    row = 0
+    for hood in hoods:
+        for stream in streams:
+            if row == lines:
+                break
+            row += 1
+            cents = 10_000 + (row * 7919) % 900_000
+            sheet.write_row(row, 0, [hood.code, hood.name, stream.code, period.code,
+                                     cents / 100, "toelichting" if row % 10 == 0 else None])
+    info = workbook.add_worksheet(realisation_excel.INFO_SHEET)
+    info.write_row(0, 0, ["Gegeven", "Code", "Naam"])
+    info.write_row(1, 0, ["Coöperatie", cooperative.code, cooperative.name])
+    info.write_row(2, 0, ["Jaar", str(period.budget_round.year), ""])
+    info.write_row(3, 0, ["Partner", organisation.code, organisation.name])
+    info.write_row(4, 0, ["Periode", period.code, period.label])
+    workbook.close()
+    return output.getvalue()
+
+
+def bench_realisation_import(cooperative: Cooperative, lines: int, repeats: int) -> dict:
+    """A partner uploads a month's realisation (the open period): read_upload, then
+    realisation_import (the web's path), each time rolled back."""
+    period = (Period.objects.filter(budget_round__cooperative=cooperative,
+                                    status=Period.Status.OPEN)
+              .select_related("budget_round__cooperative").order_by("-number").first())
+    org = (Organisation.objects.filter(memberships__cooperative=cooperative)
+           .exclude(realisations__period=period).order_by("code").first())
+    director = get_user_model().objects.get(username=f"{org.code}-directeur")
+    cells = Neighbourhood.objects.filter(cooperative=cooperative).count() * \
+        FundingStream.objects.filter(cooperative=cooperative).count()
+    lines = min(lines, cells)
+    data = realisation_workbook(period, org, lines)
+    runs = []
+    for _ in range(repeats):
+        try:
+            with transaction.atomic():
+                started = time.perf_counter()
+                upload = realisation_excel.read_upload(data, period=period, organisation=org)
+                read = time.perf_counter() - started
+                if upload.errors:
+                    raise RuntimeError(upload.errors[:3])
+                started = time.perf_counter()
+                changes = realisation_services.realisation_import(
+                    period=period, organisation=org, upload=upload, expected_version=0,
+                    actor=director, reason="benchmark")
+                written = time.perf_counter() - started
+                assert len(changes) == lines, len(changes)
+                runs.append((read, written))
+                raise Rollback
+        except Rollback:
+            pass
+    read, written = min(runs, key=lambda r: r[0] + r[1])
+    return {"lines": lines, "bytes": len(data), "repeats": repeats, "period": period.code,
             "read_seconds": round(read, 3), "import_seconds": round(written, 3),
             "seconds": round(read + written, 3),
             "lines_per_second": round(lines / (read + written))}
@@ -395,6 +491,10 @@ def main() -> None:
     log("import …")
     result["import"] = bench_import(big, IMPORT_LINES, repeats=1 if args.quick else 3)
     log(f"  {result['import']}")
+    log("realisation import …")
+    result["realisation_import"] = bench_realisation_import(big, IMPORT_LINES,
+                                                            repeats=1 if args.quick else 3)
+    log(f"  {result['realisation_import']}")
     log("ledger export …")
     result["export"] = bench_export(big, repeats=1 if args.quick else 2)
     log(f"  {result['export']}")

@@ -518,8 +518,8 @@ def overview(request, code):
         "areas": cooperative.areas.order_by("name"), "members": current_members(cooperative),
         "rounds": cooperative.budget_rounds.filter(periods__isnull=False).distinct()
         .order_by("-year"),
-        "flags": selectors.warnings(budget_round, result.through, periods_list,
-                                    computed=[result, by_area]),
+        "flags": _grouped(selectors.warnings(budget_round, result.through, periods_list,
+                                             computed=[result, by_area])),
         "in_kind": selectors.in_kind_vs_realised(budget_round, result.through, periods_list,
                                                  settings) if organisation is None else [],
         "cumulative_chart": charts.cumulative_svg(result.months, "cumulatief"),
@@ -528,6 +528,21 @@ def overview(request, code):
         "team_grants": selectors.team_grants(budget_round, result.through, periods_list,
                                              settings),
     })
+
+
+FLAGS_SHOWN = 10  # per dimension; the table beside has them all
+
+
+def _grouped(flags) -> dict:
+    """The warnings per dimension, the first few of each shown (a large cooperative can have
+    hundreds of neighbourhoods above the threshold): {"count", "groups": [(label, shown,
+    hidden count, per)]}."""
+    groups = []
+    for by, label in selectors.DIMENSION_LABELS.items():
+        mine = [f for f in flags if f.dimension == by]
+        if mine:
+            groups.append((label, mine[:FLAGS_SHOWN], len(mine) - FLAGS_SHOWN, by))
+    return {"count": len(flags), "groups": groups}
 
 
 # --- settings --------------------------------------------------------------------------------

@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES = {"budget grid (director, draft)", "pooled budget (board)", "coverage matrix (board)",
          "allocation plan, adopted (treasurer)", "allocation plan, draft (treasurer)",
          "scorecard (board)", "pooled budget, one area (board)",
-         "coverage matrix, one area (board)"}
+         "coverage matrix, one area (board)", "budget vs actual per partner (board)",
+         "budget vs actual per area (board)", "budget vs actual per stream (board)",
+         "budget vs actual, one area per neighbourhood (board)", "realisation grid (director)"}
 
 
 def test_quick_run_writes_every_figure(tmp_path):
@@ -46,6 +48,10 @@ def test_quick_run_writes_every_figure(tmp_path):
     assert imported["lines"] == latest["dataset"]["neighbourhoods"] * \
         latest["dataset"]["funding_streams"]
     assert imported["lines_per_second"] > 0 and imported["read_seconds"] >= 0
+    realised = latest["realisation_import"]
+    assert realised["lines"] == imported["lines"] and realised["lines_per_second"] > 0
+    assert latest["dataset"]["realisation_periods"] == 12
+    assert latest["dataset"]["realisation_lines"] > 0
 
     export = latest["export"]
     assert export["rows"] > 0
@@ -61,5 +67,6 @@ def test_quick_run_writes_every_figure(tmp_path):
 
     assert set(latest["aims"]) == {"page_p95_ms", "query_counts_constant",
                                    "import_lines_per_second", "export_ratio",
-                                   "export_peak_mb", "history_ratio"}
+                                   "export_peak_mb", "history_ratio", "realisation_page_p95_ms",
+                                   "realisation_import_lines_per_second"}
     assert all(isinstance(a["met"], bool) for a in latest["aims"].values())

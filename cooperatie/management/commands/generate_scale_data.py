@@ -58,7 +58,8 @@ class Command(BaseCommand):
             f"Klaar in {time.monotonic() - started:.1f} s: {counts.cooperatives} coöperaties "
             f"gemaakt ({counts.skipped} overgeslagen), {counts.budget_lines} begrotingsregels, "
             f"{counts.ledger_entries} grootboekregels, {counts.staff_commitments} "
-            f"beschikbaarheidsafspraken, {counts.measurements} metingen."))
+            f"beschikbaarheidsafspraken, {counts.measurements} metingen, "
+            f"{counts.realisation_lines} realisatieregels."))
         self.stdout.write("Rijen in de database:")
         for table, n in table_counts().items():
             self.stdout.write(f"  {table:<40} {n:>12,}".replace(",", "."))
