@@ -216,7 +216,9 @@ class StaffDeployment(models.Model):
 
     realisation = models.ForeignKey(PartnerRealisation, models.CASCADE,
                                     related_name="deployments", verbose_name=_("realisatie"))
-    commitment = models.ForeignKey("partners.StaffCommitment", models.PROTECT,
+    # A commitment removed later (a reopened budget whose staff were replaced) takes its
+    # deployments along, with a history record each; what was posted stays in the ledger.
+    commitment = models.ForeignKey("partners.StaffCommitment", models.CASCADE,
                                    related_name="deployments",
                                    verbose_name=_("beschikbaarheidsafspraak"))
     fte = models.DecimalField(_("ingezette fte"), max_digits=5, decimal_places=2,

@@ -42,7 +42,7 @@ def test_ledger_report_matches_the_ledger_to_the_cent(heerlen, tmp_path):
     assert money_total(ws, "Bedrag").quantize(Decimal("0.01")) == balance(entries)
     last = list(ws.iter_rows(values_only=True))[-1]
     assert last[0] == "Totaal" and last[13] == f"=SUM(N2:N{rows + 1})"
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:N{rows + 1}"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:O{rows + 1}"
     assert "€" in ws.cell(row=2, column=14).number_format
     about = {r[0]: r[1] for r in wb["Over dit rapport"].iter_rows(values_only=True) if r[0]}
     assert about["Coöperatie"] == "Coöperatie Sociaal Heerlen (heerlen)"
