@@ -14,7 +14,7 @@ from budgets.realisation import selectors
 from budgets.realisation.services import realisation_settings_get
 from reports.writer import Column, Formula
 
-from . import Report, check_equal
+from . import Report, check_each, check_equal
 
 ZERO = Decimal("0.00")
 
@@ -35,10 +35,6 @@ def _pct(value: Decimal) -> str:
     return format(value.normalize(), "f").replace(".", ",")
 
 
-def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal:
-    return (numerator / denominator) if denominator else Decimal(0)
-
-
 def _figures_rows(rows, threshold: Decimal):
     """Difference and percentages as formulas with their values (C budget, D to date,
     E actual)."""
@@ -50,8 +46,9 @@ def _figures_rows(rows, threshold: Decimal):
         yield [
             row.code, row.label, row.budget, row.to_date, row.actual,
             Formula("=E{row}-D{row}", row.difference),
-            Formula('=IF(D{row}=0,"",E{row}/D{row}-1)', _ratio(row.difference, row.to_date)),
-            Formula('=IF(C{row}=0,"",E{row}/C{row})', _ratio(row.actual, row.budget)),
+            # no budget (to date): no percentage, an empty cell rather than a formula's ""
+            Formula("=E{row}/D{row}-1", row.difference / row.to_date) if row.to_date else None,
+            Formula("=E{row}/C{row}", row.actual / row.budget) if row.budget else None,
             row.forecast, flag,
         ]
 
@@ -102,13 +99,15 @@ class RealisationReport(Report):
                 budget_round, by=by, through=through, area=scope.area,
                 organisation=scope.organisation, periods_list=periods, settings=settings,
                 months=False)
-            check_equal(f"{sheet}: begroting", overview.total.budget, budget_ledger)
-            check_equal(f"{sheet}: realisatie", overview.total.actual, actual_ledger)
             label = through.label if through else scope.year
-            count += writer.table(sheet, _figures_columns(first),
-                                  _figures_rows(overview.rows, overview.threshold),
-                                  title=f"Begroting tegen realisatie {scope.year} per "
-                                        f"{first.lower()}, tot en met {label}")
+            table = writer.table(sheet, _figures_columns(first),
+                                 _figures_rows(overview.rows, overview.threshold),
+                                 title=f"Begroting tegen realisatie {scope.year} per "
+                                       f"{first.lower()}, tot en met {label}")
+            check_equal(f"{sheet}: begroting", table.total("Begroting"), budget_ledger)
+            check_equal(f"{sheet}: realisatie", table.total("Realisatie tot nu toe"),
+                        actual_ledger)
+            count += table.rows
             flags += [(first, r) for r in overview.rows if r.warning]
             progress(count)
         count += self._per_period(writer, scope, budget_round, periods, entries)
@@ -116,8 +115,8 @@ class RealisationReport(Report):
                                   Column("Begroting tot nu toe", "money", 18),
                                   Column("Realisatie tot nu toe", "money", 18),
                                   Column("Verschil %", "percent", 12)],
-                     ([dim, r.label, r.to_date, r.actual, _ratio(r.difference, r.to_date)]
-                      for dim, r in flags),
+                     ([dim, r.label, r.to_date, r.actual,
+                       r.difference / r.to_date if r.to_date else None] for dim, r in flags),
                      title="Signalen: boven de begroting tot nu toe (het geld is uitgegeven; "
                            "we maken het zichtbaar)")
         return count
@@ -147,17 +146,18 @@ class RealisationReport(Report):
         columns = [Column("Partner", "text", 32),
                    *[Column(p.label, "money", 15, total=True) for p in periods],
                    Column("Totaal", "money", 16, total=True)]
-        last = xl_col_to_name(len(periods))
-        rows, written = [], 0
+        last = xl_col_to_name(max(len(periods), 1))
+        rows = []
         for org_id in sorted(pivot.index, key=lambda k: names.get(k, "")):
-            cents = [int(pivot.at[org_id, p.pk]) if p.pk in pivot.columns else 0
-                     for p in periods]
-            written += sum(cents)
-            amounts = [Decimal(c) / 100 for c in cents]
+            amounts = [Decimal(int(pivot.at[org_id, p.pk])) / 100 if p.pk in pivot.columns
+                       else ZERO for p in periods]
             rows.append([names.get(org_id, "?"), *amounts,
                          Formula(f"=SUM(B{{row}}:{last}{{row}})", sum(amounts, ZERO))])
-        check_equal("Per periode", Decimal(written) / 100,
-                    balance(entries.filter(kind=LedgerEntry.Kind.REALISATION)))
-        return writer.table("Per periode", columns, rows,
-                            title=f"Realisatie {scope.year} per partner en periode (zoals "
-                                  "geboekt; correcties in de periode van boeking)")
+        table = writer.table("Per periode", columns, rows,
+                             title=f"Realisatie {scope.year} per partner en periode (zoals "
+                                   "geboekt; correcties in de periode van boeking)")
+        realised = entries.filter(kind=LedgerEntry.Kind.REALISATION)
+        check_equal("Per periode", table.total("Totaal"), balance(realised))
+        check_each("Per periode", {p.label: table.total(p.label) for p in periods},
+                   {p.label: balance(realised.filter(period=p)) for p in periods})
+        return table.rows

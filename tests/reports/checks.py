@@ -226,8 +226,39 @@ def _ledger(check, sheets, coop, year):
                 for r in totals(entries, "organisation__name")})
 
 
+def _realisation(check, sheets, coop, year):
+    from budgets.realisation import selectors
+
+    contribution, realisation = LedgerEntry.Kind.CONTRIBUTION, LedgerEntry.Kind.REALISATION
+    budget_round = coop.budget_rounds.get(year=year)
+    periods = selectors.round_periods(budget_round)
+    through = selectors.default_through(periods)
+    to_date = LedgerEntry.objects.filter(cooperative=coop, year=year, kind=realisation,
+                                         period__number__lte=through.number if through else 0)
+    for sheet, key, dim in (("Per partner", "Code", "organisation__code"),
+                            ("Per gebied", "Code", "neighbourhood__area__code"),
+                            ("Per stroom", "Code", "funding_stream__code"),
+                            ("Per buurt", "Code", "neighbourhood__code")):
+        table = Table(sheets[sheet])
+        check.equal(f"{sheet} begroting", table.total("Begroting"),
+                    ledger_total(coop, year, contribution))
+        check.equal(f"{sheet} realisatie", table.total("Realisatie tot nu toe"),
+                    balance(to_date))
+        check.each(f"{sheet} begroting per {key}",
+                   {k: v for k, v in table.by(key, "Begroting").items() if v},
+                   ledger_by(coop, year, contribution, dim))
+        check.each(f"{sheet} realisatie per {key}",
+                   {k: v for k, v in table.by(key, "Realisatie tot nu toe").items() if v},
+                   {r[dim] or "": r["total"] for r in totals(to_date, dim)})
+    per_period = Table(sheets["Per periode"])
+    check.equal("Per periode", per_period.total("Totaal"), ledger_total(coop, year, realisation))
+    check.each("Per periode per periode", {p.label: per_period.total(p.label) for p in periods},
+               {p.label: balance(LedgerEntry.objects.filter(period=p, kind=realisation))
+                for p in periods})
+
+
 CHECKS = {"pooled-budget": _pooled, "allocation": _allocation, "staff": _staff,
-          "ledger": _ledger}
+          "ledger": _ledger, "realisation": _realisation}
 
 
 def _decisions(check, sheets, coop, year):

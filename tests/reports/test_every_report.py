@@ -25,7 +25,7 @@ from reports.builders import Scope, build, registry
 from tests.reports.checks import Table, check_report, number, sheets_from_csv
 
 DEMO = ("heerlen", "malberg", "tom")
-LEDGER_REPORTS = ("pooled-budget", "allocation", "staff", "ledger")
+LEDGER_REPORTS = ("pooled-budget", "allocation", "staff", "ledger", "realisation")
 ABOUT = "Over dit rapport"
 
 
@@ -80,6 +80,7 @@ FORMULAS = [  # the formula shapes the reports write, evaluated on the saved val
     (re.compile(r"^=SUM\(([A-Z]+)(\d+):([A-Z]+)(\d+)\)$"), "sum"),
     (re.compile(r"^=([A-Z]+\d+)-([A-Z]+\d+)$"), "minus"),
     (re.compile(r"^=([A-Z]+\d+)/([A-Z]+\d+)-1$"), "change"),
+    (re.compile(r"^=([A-Z]+\d+)/([A-Z]+\d+)$"), "ratio"),
 ]
 
 
@@ -97,6 +98,8 @@ def _evaluate(formula: str, ws) -> Decimal | None:
                         for c in range(column_index_from_string(c1), column_index_from_string(c2) + 1)
                         for r in range(int(r1), int(r2) + 1)), Decimal(0))
         a, b = (value(ref) for ref in match.groups())
+        if shape == "ratio":
+            return a / b
         return a - b if shape == "minus" else a / b - 1
     return None
 
