@@ -6,6 +6,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
 os.environ.setdefault("DEBUG", "0")
+# Mail (never sent here) to files: the suite's stdout is its JSON.
+os.environ.setdefault("EMAIL_BACKEND", "file")
 
 from cooperatie.settings import *  # noqa: E402,F403
 
