@@ -128,7 +128,9 @@ def test_every_report_states_the_chain_in_its_about_sheet(tom, tmp_path):
     from reports.builders import registry
 
     head = chain.head(tom.pk)
-    for slug in registry():
+    workbooks = [slug for slug, report in registry().items() if report.extension == "xlsx"]
+    assert len(workbooks) >= 6
+    for slug in workbooks:
         path = tmp_path / f"{slug}.xlsx"
         build(slug, str(path), Scope(tom, 2026))
         line = about(path.read_bytes())["Keten van boekingen"]
