@@ -1,5 +1,6 @@
 """Reads about rounds, budgets and the ledger."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -9,8 +10,15 @@ from django.utils.translation import gettext
 
 from cooperatie.models import Area, Neighbourhood
 
-from .ledger import balance, totals
-from .models import BudgetLine, BudgetRound, FundingStream, LedgerEntry, PartnerBudget
+from .ledger import balance, from_cents, totals
+from .models import (
+    BudgetLine,
+    BudgetRound,
+    FundingStream,
+    LedgerBalance,
+    LedgerEntry,
+    PartnerBudget,
+)
 
 
 def open_round(cooperative) -> BudgetRound | None:
@@ -212,13 +220,18 @@ def stream_totals(budget: PartnerBudget) -> StreamTotals:
 PAGE_NEIGHBOURHOODS = 150
 
 
+def is_large(cooperative) -> bool:
+    """Too many neighbourhoods for one page: pages open on the areas (or one area)."""
+    return Neighbourhood.objects.filter(cooperative=cooperative).count() > PAGE_NEIGHBOURHOODS
+
+
 def page_area(cooperative, code: str | None) -> Area | None:
     """The area to show: the one asked for, or for a large cooperative its first area;
     None means the whole cooperative on one page."""
     areas = Area.objects.filter(cooperative=cooperative).order_by("name")
     if code:
         return areas.filter(code=code).first()
-    if Neighbourhood.objects.filter(cooperative=cooperative).count() > PAGE_NEIGHBOURHOODS:
+    if is_large(cooperative):
         return areas.first()
     return None
 
@@ -312,7 +325,7 @@ def pooled_budget(cooperative, year: int, by: str = "partner", area=None,
     entries = contributions(cooperative, year)
     previous = contributions(cooperative, year - 1)
     if areas_only:
-        return _pooled_areas(cooperative, year, dim, by, entries, previous)
+        return _pooled_areas(cooperative, year, dim, by)
     hoods = Neighbourhood.objects.filter(cooperative=cooperative).select_related("area")
     # Ended neighbourhoods drop out of later years, unless something was posted for them.
     hoods = hoods.filter(Q(pk__in=hoods.in_year(year).values("pk"))
@@ -346,16 +359,22 @@ def pooled_budget(cooperative, year: int, by: str = "partner", area=None,
     return Pooled(year, by, columns, rows, total)
 
 
-def _pooled_areas(cooperative, year, dim, by, entries, previous) -> Pooled:
-    """The areas' totals, summed per area in the database (not per neighbourhood)."""
-    area_key = "neighbourhood__area_id"
-    current = {(r[area_key], r[f"{dim}_id"]): r["total"]
-               for r in totals(entries, area_key, f"{dim}_id")}
-    before = {r[area_key]: r["total"] for r in totals(previous, area_key)}
-    columns = _pool_columns(cooperative, dim, {k[1] for k in current})
+def _pooled_areas(cooperative, year, dim, by) -> Pooled:
+    """The areas' totals, from the ledger's running balances (LedgerBalance: a few thousand
+    rows kept per area with every posting) rather than by adding up every entry."""
+    balances = LedgerBalance.objects.filter(cooperative=cooperative,
+                                            kind=LedgerEntry.Kind.CONTRIBUTION)
+    current, before = defaultdict(int), defaultdict(int)
+    for row_year, area_id, column, cents in balances.filter(year__in=[year, year - 1]) \
+            .values_list("year", "area", dim, "cents"):
+        if row_year == year:
+            current[area_id, column] += cents
+        else:
+            before[area_id] += cents
+    columns = _pool_columns(cooperative, dim, {k[1] for k, v in current.items() if v})
     zero = Decimal("0.00")
-    rows = [PooledRow(a.name, a.code, [current.get((a.pk, c.pk), zero) for c in columns],
-                      before.get(a.pk, zero), is_area=True)
+    rows = [PooledRow(a.name, a.code, [from_cents(current.get((a.pk, c.pk), 0)) for c in columns],
+                      from_cents(before.get(a.pk, 0)), is_area=True)
             for a in Area.objects.filter(cooperative=cooperative).order_by("name", "id")]
     total = PooledRow("Totaal", "", [sum((r.cells[i] for r in rows), zero)
                                      for i in range(len(columns))],

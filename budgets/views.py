@@ -508,7 +508,7 @@ def pooled(request, code):
     if request.GET.get("gebied"):
         area = Area.objects.filter(cooperative=cooperative, code=request.GET["gebied"]).first()
     # A large cooperative's overview shows its areas; each area shows its neighbourhoods.
-    areas_only = area is None and selectors.page_area(cooperative, None) is not None
+    areas_only = area is None and selectors.is_large(cooperative)
     found = selectors.completeness_by_year(cooperative, [rnd.year, rnd.year - 1])
     completeness, previous = found[rnd.year], found[rnd.year - 1]
     return render(request, "budgets/pooled.html", {

@@ -79,14 +79,26 @@ def scopes_of(cooperative: Cooperative) -> list[Scope]:
     return scopes
 
 
-def scope_options(cooperative: Cooperative) -> list[tuple[str, list[tuple[str, str]]]]:
-    """For a <select> with option groups."""
+def scope_options(cooperative: Cooperative, *, current: Scope | None = None,
+                  compact: bool = False) -> list[tuple[str, list[tuple[str, str]]]]:
+    """For a <select> with option groups. `compact`: only the cooperative, its areas and the
+    current scope (a large cooperative's thousands of neighbourhoods and teams are found by
+    their code instead)."""
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
     names = {Measurement.Scope.COOPERATIVE: gettext("Coöperatie"),
              Measurement.Scope.AREA: gettext("Gebieden"),
              Measurement.Scope.NEIGHBOURHOOD: gettext("Buurten"),
              Measurement.Scope.TEAM: gettext("Teams")}
-    for scope in scopes_of(cooperative):
+    if compact:
+        scopes = [cooperative_scope(cooperative)] + [
+            Scope(cooperative, Measurement.Scope.AREA, a)
+            for a in Area.objects.filter(cooperative=cooperative).order_by("name")]
+        if current is not None and current.kind not in (Measurement.Scope.COOPERATIVE,
+                                                        Measurement.Scope.AREA):
+            scopes.append(current)
+    else:
+        scopes = scopes_of(cooperative)
+    for scope in scopes:
         label = scope.label if scope.obj is None else str(scope.obj)
         groups[names[scope.kind]].append((scope.key, label))
     return list(groups.items())
@@ -104,6 +116,17 @@ def scope_from_key(cooperative: Cooperative, key: str) -> Scope | None:
         return None
     obj = model.objects.filter(cooperative=cooperative, code=code).first()
     return Scope(cooperative, kind, obj) if obj else None
+
+
+def scope_by_code(cooperative: Cooperative, code: str) -> Scope | None:
+    """A neighbourhood or team of the cooperative by its code (as typed; case-insensitive)."""
+    code = (code or "").strip()
+    for kind, model in ((Measurement.Scope.NEIGHBOURHOOD, Neighbourhood),
+                        (Measurement.Scope.TEAM, Team)):
+        obj = model.objects.filter(cooperative=cooperative, code__iexact=code).first()
+        if code and obj is not None:
+            return Scope(cooperative, kind, obj)
+    return None
 
 
 def scope_lookup(cooperative: Cooperative) -> dict[tuple[str, str], Scope]:

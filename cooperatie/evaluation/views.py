@@ -12,6 +12,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from budgets.selectors import is_large
+
 from .. import policy
 from ..errors import error_lines
 from ..selectors import cooperative_for
@@ -65,7 +67,14 @@ def scorecard(request, code):
     cooperative = cooperative_for(request.user, code)
     years = selectors.scorecard_years(cooperative)
     year = _year(request, default=years[-1])
-    scope = _scope(cooperative, request.GET.get("niveau", ""))
+    # A large cooperative finds a neighbourhood or team by its code, not in a list of
+    # thousands.
+    compact = is_large(cooperative)
+    typed = request.GET.get("code", "").strip()
+    scope = selectors.scope_by_code(cooperative, typed) if typed and compact else None
+    not_found = bool(typed and compact and scope is None)
+    if scope is None:
+        scope = _scope(cooperative, request.GET.get("niveau", ""))
     card = selectors.scorecard(cooperative, year, scope)
     aims = [
         (aim, label, [(row, charts.trend_svg(row, f"trend-{row.indicator.pk}")) for row in rows])
@@ -76,7 +85,9 @@ def scorecard(request, code):
         "card": card,
         "aims": aims,
         "years": years if year in years else sorted({*years, year}),
-        "scope_options": selectors.scope_options(cooperative),
+        "scope_options": selectors.scope_options(cooperative, current=scope, compact=compact),
+        "scope_search": compact,
+        "code_not_found": typed if not_found else "",
         "min_respondents": values.min_respondents(),
         "may_enter": policy.allowed(request.user, "measurement.enter", cooperative),
         "may_manage": policy.allowed(request.user, "indicator.manage", cooperative),

@@ -22,6 +22,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from budgets.ledger import balances_rebuild
 from budgets.models import BudgetRound, FundingStream, LumpSumGrant, PartnerBudget
 from budgets.realisation.services import realisation_settings_get, realisation_settings_save
 from partners.models import Organisation, OrganisationRole
@@ -144,6 +145,7 @@ class _Applier:
         self.changes: list[Change] = []
         self.writes: list = []  # closures, run in order once everything checks out
         self.removals: list = []  # run after the writes, in reverse order of dependence
+        self.area_moved = False  # a neighbourhood or team moved: the ledger's area totals too
 
     def run(self, expected: str | None) -> Result:
         created = self._cooperative()
@@ -165,6 +167,8 @@ class _Applier:
             write()
         for remove in reversed(self.removals):
             remove()
+        if self.area_moved:  # the running balances are kept per area (budgets.ledger)
+            balances_rebuild(self.coop)
         return Result(self.coop, self.changes, created)
 
     # --- helpers ------------------------------------------------------------------------
@@ -216,6 +220,7 @@ class _Applier:
         for name, new in pairs:
             old = getattr(obj, name)
             if old != new:
+                self.area_moved = self.area_moved or name == "area"
                 fields.append((field_label(type(obj), name), field_text(obj, name),
                                field_text(obj, name, new)))
                 setattr(obj, name, new)

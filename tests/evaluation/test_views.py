@@ -196,3 +196,24 @@ def test_entry_pages_list_queries_stay_flat(client, tom, django_assert_max_num_q
         assert client.get(reverse("evaluation:measurements", args=["tom"])).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("evaluation:indicators", args=["tom"])).status_code == 200
+
+
+def test_a_large_cooperative_finds_a_neighbourhood_or_team_by_its_code(client, heerlen,
+                                                                       monkeypatch):
+    """Above the page size the scope list holds the cooperative and its areas; a
+    neighbourhood or team is found by its code as typed, and a code that is none says so."""
+    from budgets import selectors as budget_selectors
+
+    monkeypatch.setattr(budget_selectors, "PAGE_NEIGHBOURHOODS", 5)  # heerlen has 18
+    login(client, "heerlen-voorzitter")
+    url = reverse("evaluation:scorecard", args=["heerlen"])
+    hood = heerlen.neighbourhoods.order_by("code").first()
+    other = heerlen.neighbourhoods.order_by("code").last()
+    kind = Measurement.Scope.NEIGHBOURHOOD.value
+    page = page_of(client.get(url))
+    assert 'id="f-code"' in page and f'value="{kind}:{other.code}"' not in page
+    page = page_of(client.get(url, {"code": f" {hood.code.lower()} "}))
+    assert f'value="{kind}:{hood.code}" selected' in page and "f-code-error" not in page
+    response = client.get(url, {"code": "BU-nergens"})
+    assert response.status_code == 200
+    assert "Geen buurt of team met code “BU-nergens”" in page_of(response)
