@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from budgets.ledger import totals
@@ -172,6 +173,12 @@ class AreaSummary:
     total: Totals = field(default_factory=Totals)
     suggestions: list[Suggestion] = field(default_factory=list)
     lines: list[tuple[Expertise, Totals]] = field(default_factory=list)  # for templates
+    rows: list[TeamRow] = field(default_factory=list)  # the area's teams, in order
+
+    @property
+    def substitutable(self) -> Decimal:
+        """How much of the area's gaps its own surplus could fill, expertise by expertise."""
+        return sum((t.substitutable for t in self.totals), ZERO)
 
 
 @dataclass
@@ -189,10 +196,10 @@ class Coverage:
         return row.cells[column]
 
 
-def _committed_by_cell(budget_round: BudgetRound, teams=None) -> dict[tuple[int, int], Decimal]:
+def _committed_by_cell(budget_round: BudgetRound, area=None) -> dict[tuple[int, int], Decimal]:
     rows = StaffCommitment.objects.filter(budget_round=budget_round)
-    if teams is not None:
-        rows = rows.filter(team__in=teams)
+    if area is not None:
+        rows = rows.filter(team__area=area)
     committed: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
     for team_id, expertise_id, fte, start, end in rows.values_list(
             "team_id", "expertise_id", "fte", "period_start", "period_end"):
@@ -203,21 +210,23 @@ def _committed_by_cell(budget_round: BudgetRound, teams=None) -> dict[tuple[int,
 def coverage(budget_round: BudgetRound, *, area: Area | None = None) -> Coverage:
     """Teams × expertise for the cooperative (or one area): required, committed, gap.
 
-    Four queries whatever the number of teams: teams, needs, commitments, expertises.
-    Columns are the expertises any team of the cooperative needs or gets this round, so the
-    matrix of an area lines up with the cooperative's."""
+    Four queries whatever the number of teams: teams, needs, commitments, expertises; for one
+    area they read only that area's teams (the page costs the same in a cooperative of any
+    size). Columns are the expertises any team of the cooperative needs or gets this round, so
+    the matrix of an area lines up with the cooperative's."""
     teams = Team.objects.filter(cooperative_id=budget_round.cooperative_id).in_year(
         budget_round.year)
+    needs = TeamNeed.objects.filter(budget_round=budget_round)
     if area is not None:
         teams = teams.filter(area=area)
+        needs = needs.filter(team__area=area)
     teams = list(teams.select_related("area").order_by("area__name", "code"))
-    needs = {
-        (t, e): fte for t, e, fte in TeamNeed.objects.filter(budget_round=budget_round)
-        .values_list("team_id", "expertise_id", "fte")
-    }
-    committed = _committed_by_cell(budget_round)
-    used = {e for _t, e in needs} | {e for _t, e in committed}
-    expertises = list(Expertise.objects.filter(pk__in=used).order_by("name"))
+    needs = {(t, e): fte for t, e, fte in needs.values_list("team_id", "expertise_id", "fte")}
+    committed = _committed_by_cell(budget_round, area=area)
+    expertises = list(Expertise.objects.filter(
+        Q(pk__in=TeamNeed.objects.filter(budget_round=budget_round).values("expertise_id"))
+        | Q(pk__in=StaffCommitment.objects.filter(budget_round=budget_round)
+            .values("expertise_id"))).order_by("name"))
 
     rows, summaries = [], {}
     totals = [Totals() for _e in expertises]
@@ -233,10 +242,13 @@ def coverage(budget_round: BudgetRound, *, area: Area | None = None) -> Coverage
             for t in (row.total, summary.totals[i], summary.total, totals[i], grand):
                 t.add(cell)
         rows.append(row)
+    by_area = defaultdict(list)
+    for row in rows:
+        by_area[row.team.area_id].append(row)
     for summary in summaries.values():
         summary.lines = list(zip(expertises, summary.totals, strict=True))
-        summary.suggestions = _suggestions(
-            [r for r in rows if r.team.area_id == summary.area.pk], expertises)
+        summary.suggestions = _suggestions(by_area[summary.area.pk], expertises)
+        summary.rows = by_area[summary.area.pk]
     return Coverage(budget_round=budget_round, expertises=expertises, rows=rows,
                     areas=list(summaries.values()), totals=totals, total=grand)
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from budgets.selectors import is_large
 from cooperatie import policy
 from cooperatie.errors import error_lines
 from cooperatie.models import Area, Expertise, Team
@@ -107,8 +108,10 @@ def _add_errors(form, exc: ValidationError, model) -> None:
 def coverage_matrix(request, code):
     cooperative, budget_round, context = _base(request, code)
     area = _area(cooperative, request)
+    # A large cooperative's matrix opens on its areas' totals; each area shows its teams.
+    overview = area is None and is_large(cooperative)
     context.update(
-        area=area, coverage=selectors.coverage(budget_round, area=area),
+        area=area, coverage=selectors.coverage(budget_round, area=area), overview=overview,
         areas=list(Area.objects.filter(cooperative=cooperative).order_by("name")),
     )
     return render(request, "partners/matrix.html", context)
