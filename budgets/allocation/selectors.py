@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q
 
 from cooperatie.models import Neighbourhood, Population
+from partners.models import Organisation
 
 from .. import ledger
 from ..models import (
@@ -66,13 +67,19 @@ weights_of = plan_weights
 
 
 def frozen_split(plan: AllocationPlan) -> Split:
-    """The split as it was frozen when the plan was proposed (its stored lines and tranches)."""
+    """The split as it was frozen when the plan was proposed (its stored lines and tranches).
+    Lines are read as plain values and joined to the few partners and neighbourhoods in
+    Python: a per-inhabitant plan has a line per neighbourhood and partner (thousands)."""
     shares = _shares(plan)
-    lines = list(AllocationLine.objects.filter(plan=plan)
-                 .select_related("organisation", "neighbourhood"))
-    tranches = list(AllocationTranche.objects.filter(plan=plan).select_related("organisation"))
+    lines = list(AllocationLine.objects.filter(plan=plan).order_by("pk")
+                 .values_list("organisation_id", "neighbourhood_id", "amount"))
+    tranches = list(AllocationTranche.objects.filter(plan=plan).order_by("pk")
+                    .values_list("organisation_id", "number", "due_date", "amount"))
     orgs = {s.organisation.pk: s.organisation for s in shares}
-    orgs.update({ln.organisation.pk: ln.organisation for ln in lines})
+    missing = {o for o, _h, _a in lines} | {o for o, *_rest in tranches}
+    missing -= set(orgs)
+    if missing:
+        orgs.update({o.pk: o for o in Organisation.objects.filter(pk__in=missing)})
     organisations = sorted(orgs.values(), key=lambda o: (o.name, o.pk))
     values = {s.organisation.pk: s.value for s in shares}
     key = plan.key
@@ -80,30 +87,37 @@ def frozen_split(plan: AllocationPlan) -> Split:
         shown = {pk: v.quantize(PLACES4) for pk, v in values.items()}
     else:
         shown = percentages(values) if any(values.values()) else {}
+    hoods = _frozen_hoods(plan, lines) if plan.method == AllocationPlan.Method.PER_INHABITANT \
+        else []
+    by_pk = {h.neighbourhood.pk: h.neighbourhood for h in hoods}
+    hood_ids = {h for _o, h, _a in lines if h is not None} - set(by_pk)
+    if hood_ids:
+        by_pk.update({h.pk: h for h in Neighbourhood.objects.filter(pk__in=hood_ids)})
     split = Split(
         plan.grant, plan.method, plan.schedule, key.basis, key.unit, organisations, values,
         shown,
-        [SplitLine(ln.organisation, ln.neighbourhood, ln.amount) for ln in lines],
-        [SplitTranche(t.organisation, t.number, t.due_date, t.amount) for t in tranches],
+        [SplitLine(orgs[o], by_pk[h] if h is not None else None, amount)
+         for o, h, amount in lines],
+        [SplitTranche(orgs[o], number, due, amount) for o, number, due, amount in tranches],
     )
-    if plan.method == AllocationPlan.Method.PER_INHABITANT:
-        split.hoods = _frozen_hoods(plan, lines)
+    split.hoods = hoods
     return split
 
 
 def _frozen_hoods(plan: AllocationPlan, lines) -> list[HoodShare]:
     # The neighbourhoods of the grant's year, and any the plan split money over.
+    line_hoods = {h for _o, h, _a in lines if h is not None}
     hoods = Neighbourhood.objects.filter(cooperative=plan.grant.cooperative_id)
     hoods = list(hoods.filter(Q(pk__in=hoods.in_year(plan.grant.year).values("pk"))
-                              | Q(pk__in=[ln.neighbourhood_id for ln in lines]))
-                 .order_by("code"))
+                              | Q(pk__in=line_hoods)).select_related("area").order_by("code"))
     inhabitants = dict(Population.objects.filter(neighbourhood__in=hoods, year=plan.grant.year)
                        .values_list("neighbourhood_id", "inhabitants"))
-    weights = {w.neighbourhood_id: w.weight for w in PlanNeighbourhoodWeight.objects
-               .filter(plan=plan)}
+    weights = dict(PlanNeighbourhoodWeight.objects.filter(plan=plan)
+                   .values_list("neighbourhood_id", "weight"))
     amounts: dict[int, Decimal] = {}
-    for line in lines:
-        amounts[line.neighbourhood_id] = amounts.get(line.neighbourhood_id, ZERO) + line.amount
+    for _o, hood_id, amount in lines:
+        if hood_id is not None:
+            amounts[hood_id] = amounts.get(hood_id, ZERO) + amount
     return [HoodShare(h, inhabitants.get(h.pk), weights.get(h.pk, Decimal("1")),
                       amounts.get(h.pk, ZERO)) for h in hoods]
 

@@ -194,12 +194,47 @@ class Split:
         dates = {t.number: t.due_date for t in self.tranches}
         return [dates[n] for n in self.tranche_numbers]
 
+    # A large cooperative's page shows the split per area, and one area's neighbourhoods on
+    # demand (`show`), rather than thousands of rows at once.
+    by_area: bool = False
+    shown_area: object = None
+
+    def show(self, *, by_area: bool, area=None) -> "Split":
+        self.by_area, self.shown_area = by_area, area if by_area else None
+        return self
+
+    @property
+    def hood_rows(self) -> list[HoodShare]:
+        """The neighbourhoods the page lists: all of them, or one area's."""
+        if not self.by_area:
+            return self.hoods
+        if self.shown_area is None:
+            return []
+        return [h for h in self.hoods if h.neighbourhood.area_id == self.shown_area.pk]
+
     def matrix(self) -> list[tuple[HoodShare, list[Decimal]]]:
-        """Per neighbourhood: the amount of each partner (per-inhabitant plans)."""
+        """Per listed neighbourhood: the amount of each partner (per-inhabitant plans)."""
+        rows = self.hood_rows
+        wanted = {h.neighbourhood.pk for h in rows}
         amounts = {(ln.neighbourhood.pk, ln.organisation.pk): ln.amount for ln in self.lines
-                   if ln.neighbourhood is not None}
+                   if ln.neighbourhood is not None and ln.neighbourhood.pk in wanted}
         return [(h, [amounts.get((h.neighbourhood.pk, o.pk), ZERO)
-                     for o in self.organisations]) for h in self.hoods]
+                     for o in self.organisations]) for h in rows]
+
+    def area_rows(self) -> list[tuple[object, int, Decimal, list[Decimal]]]:
+        """Per area: (area, inhabitants, amount, each partner's amount), in area order."""
+        index = {o.pk: i for i, o in enumerate(self.organisations)}
+        area_of = {h.neighbourhood.pk: h.neighbourhood.area for h in self.hoods}
+        rows: dict[int, list] = {}
+        for h in self.hoods:
+            area = h.neighbourhood.area
+            row = rows.setdefault(area.pk, [area, 0, ZERO, [ZERO] * len(index)])
+            row[1] += h.inhabitants or 0
+            row[2] += h.amount
+        for ln in self.lines:
+            if ln.neighbourhood is not None:
+                rows[area_of[ln.neighbourhood.pk].pk][3][index[ln.organisation.pk]] += ln.amount
+        return [tuple(r) for r in sorted(rows.values(), key=lambda r: (r[0].name, r[0].pk))]
 
 
 def current_member_ids(cooperative) -> set[int]:
@@ -337,7 +372,7 @@ def plan_compute(*, grant: LumpSumGrant, method: str, schedule: str, key: KeyInp
 
 def _hood_shares(grant: LumpSumGrant, weights: dict) -> list[HoodShare]:
     hoods = list(Neighbourhood.objects.filter(cooperative=grant.cooperative).in_year(grant.year)
-                 .order_by("code"))
+                 .select_related("area").order_by("code"))
     inhabitants = dict(Population.objects.filter(neighbourhood__in=hoods, year=grant.year)
                        .values_list("neighbourhood_id", "inhabitants"))
     by_pk = {h.pk: w for h, w in weights.items()}

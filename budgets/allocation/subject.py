@@ -10,6 +10,7 @@ from cooperatie.governance.models import Proposal
 from cooperatie.governance.subjects import Subject, register
 from cooperatie.models import BoardSeat
 
+from .. import selectors as budget_selectors
 from ..models import AllocationLine, AllocationPlan
 from . import selectors, services
 
@@ -51,6 +52,9 @@ class AllocationSubject(Subject):
 
     def summary_context(self, user) -> dict:
         split = selectors.frozen_split(self.plan)
+        # Shown per area when there are too many neighbourhoods for one page (no extra query:
+        # a per-inhabitant split holds the neighbourhoods of its year).
+        split.show(by_area=len(split.hoods) > budget_selectors.PAGE_NEIGHBOURHOODS)
         comparison = None
         if self.plan.supersedes_id:
             comparison = selectors.compare(selectors.frozen_split(self.plan.supersedes), split)

@@ -14,13 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cooperatie import policy
 from cooperatie.errors import error_lines
 from cooperatie.governance.services import seated_count
-from cooperatie.models import Neighbourhood, Population
+from cooperatie.models import Area, Neighbourhood, Population
 from cooperatie.numbers import parse_decimal
 from cooperatie.selectors import cooperative_for, current_members
 from partners.models import Organisation
 
 from ..amounts import parse_amount
 from ..models import AllocationKey, AllocationPlan, FundingStream, LumpSumGrant
+from ..selectors import is_large
 from . import selectors, services
 
 # --- finding things the user may see -------------------------------------------------------
@@ -154,19 +155,30 @@ class PlanForm:
     organisation) and neighbourhood weights. Rows come from the database, so ids in the form
     only select among this cooperative's members and neighbourhoods."""
 
-    def __init__(self, plan: AllocationPlan, data=None):
+    def __init__(self, plan: AllocationPlan, data=None, *, large: bool = False, area=None):
         self.plan = plan
         cooperative = plan.grant.cooperative
         self.members = [m.organisation for m in current_members(cooperative)]
-        self.hoods = list(Neighbourhood.objects.filter(cooperative=cooperative)
-                          .in_year(plan.grant.year).order_by("code"))
+        hoods = Neighbourhood.objects.filter(cooperative=cooperative).in_year(plan.grant.year)
+        stored = selectors.weights_of(self.plan)
+        # A large cooperative edits the weights of one area at a time (or, before an area is
+        # chosen, the neighbourhoods that have a weight); the others keep what is stored.
+        self.large, self.area = large, area
+        if area is not None:
+            hoods = hoods.filter(area=area)
+        elif large:
+            hoods = hoods.filter(pk__in=[h.pk for h, w in stored.items() if w != 1])
+        self.hoods = list(hoods.order_by("code"))
         self.inhabitants = dict(
             Population.objects.filter(neighbourhood__in=self.hoods, year=plan.grant.year)
             .values_list("neighbourhood_id", "inhabitants"))
         self.data = data
         self.errors: list[str] = []
         self.key = services.KeyInput()
-        self.weights: dict = {}
+        shown = {h.pk for h in self.hoods}
+        self.weights: dict = {h: w for h, w in stored.items() if h.pk not in shown} \
+            if large else {}
+        self._stored = stored
         if data is None:
             self._from_plan()
         else:
@@ -177,7 +189,7 @@ class PlanForm:
         self.method, self.schedule, self.note = (self.plan.method, self.plan.schedule,
                                                  self.plan.note)
         self.key = key
-        self.weights = selectors.weights_of(self.plan)
+        self.weights = self._stored
         values = {o.pk: v for o, v in key.values.items()}
         self.raw_values = {o.pk: _plain(values.get(o.pk)) for o in self.members}
         weights = {h.pk: w for h, w in self.weights.items()}
@@ -236,10 +248,29 @@ def _plain(value) -> str:
     return format(value.normalize(), "f").replace(".", ",")
 
 
+def _plan_area(request, cooperative) -> tuple[bool, object]:
+    """Whether the cooperative is shown per area, and the area asked for (?gebied=)."""
+    large = is_large(cooperative)
+    code = request.GET.get("gebied") or request.POST.get("gebied")
+    area = Area.objects.filter(cooperative=cooperative, code=code).first() \
+        if large and code else None
+    if code and large and area is None:
+        raise Http404
+    return large, area
+
+
+def _plan_form(request, plan, data=None) -> PlanForm:
+    large, area = _plan_area(request, plan.grant.cooperative)
+    return PlanForm(plan, data, large=large, area=area)
+
+
 def _plan_context(request, cooperative, plan, form=None, split=None, problems=None) -> dict:
     editable = plan.is_draft and policy.allowed(request.user, "plan.draft", cooperative)
     if split is None and problems is None:
         split, problems = selectors.split_of(plan)
+    large, area = _plan_area(request, cooperative)
+    if split is not None:
+        split.show(by_area=large, area=area)
     context = {
         "cooperative": cooperative, "plan": plan, "grant": plan.grant, "split": split,
         "problems": problems or [], "editable": editable, "form": form,
@@ -253,7 +284,7 @@ def _plan_context(request, cooperative, plan, form=None, split=None, problems=No
         and not plan.grant.plans.filter(status__in=AllocationPlan.OPEN_STATUSES).exists(),
     }
     if editable and form is None:
-        context["form"] = PlanForm(plan)
+        context["form"] = PlanForm(plan, large=large, area=area)
     if plan.supersedes_id and split is not None:
         old = plan.supersedes
         context["comparison"] = selectors.compare(selectors.frozen_split(old), split)
@@ -267,7 +298,7 @@ def plan_detail(request, code, pk):
     if request.method == "GET":
         return render(request, "allocation/plan.html", _plan_context(request, cooperative, plan))
     policy.ensure(request.user, "plan.draft", cooperative)
-    form = PlanForm(plan, request.POST)
+    form = _plan_form(request, plan, request.POST)
     if request.POST.get("action") == "compute" or form.errors:
         # "Berekenen" without JavaScript: show the split of what was typed, save nothing.
         split = form.compute()
@@ -294,8 +325,10 @@ def plan_preview(request, code, pk):
     """The split of what is being typed, as an HTML fragment for the page's script."""
     cooperative, plan = _plan(request, code, pk)
     policy.ensure(request.user, "plan.draft", cooperative)
-    form = PlanForm(plan, request.GET)
+    form = _plan_form(request, plan, request.GET)
     split = form.compute()
+    if split is not None:
+        split.show(by_area=form.large, area=form.area)
     return render(request, "allocation/_split.html", {
         "cooperative": cooperative, "plan": plan, "split": split, "problems": form.errors,
         "preview": True,
@@ -322,6 +355,8 @@ def plan_propose(request, code, pk):
         messages.success(request, _("De verdeling ligt nu als voorstel bij het bestuur."))
         return redirect("governance:proposal", code=code, pk=proposal.pk)
     split, problems = selectors.split_of(plan)
+    if split is not None:
+        split.show(by_area=is_large(cooperative))
     return render(request, "allocation/propose.html", {
         "cooperative": cooperative, "plan": plan, "grant": plan.grant, "split": split,
         "problems": problems, "seated": seated_count(cooperative),
