@@ -55,10 +55,13 @@ from partners.models import Organisation  # noqa: E402
 LARGE = {"full": {"preset": "large", "prefix": "s"}, "quick": {"preset": "quick", "prefix": "q"}}
 SMALL = {"prefix": "t", "cooperatives": 1, "partners": 4, "neighbourhoods": 12, "teams": 4,
          "years": 2}
-# Above the size from which pages show one area at a time (budgets.selectors), like the large
-# one: the same page in the same mode, with a tenth of the data.
-MEDIUM = {"prefix": "m", "cooperatives": 1, "partners": 8, "neighbourhoods": 200, "teams": 60,
-          "years": 2}
+# A tenth of the large one in neighbourhoods, teams and budget lines (the same 40 partners and
+# 3 years: a partner's budget covers a tenth of the neighbourhoods), above the size from which
+# pages show one area at a time (budgets.selectors): the same page in the same mode, so large ÷
+# medium says how a page grows with the cooperative. Its 170 neighbourhoods are one cycle of
+# fixtures.scale.AREA_SIZES: its largest area is the large one's size.
+MEDIUM = {"prefix": "e", "cooperatives": 1, "partners": 40, "neighbourhoods": 170, "teams": 56,
+          "years": 3}
 IMPORT_LINES = 10_000
 
 

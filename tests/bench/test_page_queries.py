@@ -1,0 +1,69 @@
+"""The whole-cooperative pages and the one-area pages run the same number of queries in a
+cooperative three times another's size (the benchmark's pages, as the roles that use them),
+and stay under a bound: a page never grows a query per neighbourhood, team or partner."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.suite import pages_of
+from budgets import selectors
+from cooperatie.models import Cooperative
+from fixtures.scale import ScaleSpec, generate
+
+# Both above the page size (set to 20 here), so both show one area at a time, as a large
+# cooperative does; the larger has three times the neighbourhoods, teams and partners.
+MEDIUM = ScaleSpec(cooperatives=1, partners=4, neighbourhoods=30, teams=10, years=2, seed=3,
+                   prefix="pm")
+LARGE = ScaleSpec(cooperatives=1, partners=12, neighbourhoods=90, teams=30, years=2, seed=3,
+                  prefix="pl")
+MOST = 30  # queries on any of these pages (they run 13–26 at the benchmark's sizes)
+
+
+def queries_per_page(cooperative) -> dict[str, int]:
+    counts = {}
+    for page, username, url in pages_of(cooperative):
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        assert client.get(url).status_code == 200, (page, url)  # warm: session, caches
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200, (page, url)
+        counts[page] = len(captured)
+    return counts
+
+
+@pytest.mark.django_db
+def test_pages_run_as_many_queries_whatever_the_cooperatives_size(monkeypatch):
+    monkeypatch.setattr(selectors, "PAGE_NEIGHBOURHOODS", 20)
+    generate(MEDIUM)
+    generate(LARGE)
+    medium = queries_per_page(Cooperative.objects.get(code=MEDIUM.code(0)))
+    large = queries_per_page(Cooperative.objects.get(code=LARGE.code(0)))
+    assert set(large) == set(medium) and len(large) == 8
+    assert large == medium
+    assert max(large.values()) <= MOST, large
+
+
+@pytest.mark.django_db
+def test_a_large_cooperatives_pages_show_areas_not_every_row(monkeypatch, client):
+    """Above the page size the coverage matrix opens on its areas and the allocation plan
+    splits per area: no team or neighbourhood row of the whole cooperative on one page."""
+    monkeypatch.setattr(selectors, "PAGE_NEIGHBOURHOODS", 20)
+    generate(LARGE)
+    cooperative = Cooperative.objects.get(code=LARGE.code(0))
+    pages = {page: (user, url) for page, user, url in pages_of(cooperative)}
+    client.force_login(get_user_model().objects.get(username=pages["coverage matrix (board)"][0]))
+    matrix = client.get(pages["coverage matrix (board)"][1]).content.decode()
+    assert 'id="team-' not in matrix and "gebied=" in matrix
+    one_area = client.get(pages["coverage matrix, one area (board)"][1]).content.decode()
+    assert 'id="team-' in one_area
+    user, url = pages["allocation plan, adopted (treasurer)"]
+    client.force_login(get_user_model().objects.get(username=user))
+    plan = client.get(url).content.decode()
+    # the scale data's plans split per inhabitant: per area, no neighbourhood rows
+    assert 'id="verdeling-gebieden"' in plan and 'id="verdeling-buurten"' not in plan
+    area = cooperative.areas.order_by("name").first()
+    plan = client.get(f"{url}?gebied={area.code}").content.decode()
+    assert 'id="verdeling-buurten"' in plan and area.neighbourhoods.first().code in plan
