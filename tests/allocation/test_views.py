@@ -297,3 +297,44 @@ def test_proposing_saves_what_is_on_screen_then_confirms_exactly_that_split(clie
     assert not plan.is_draft
     amounts = sorted(plan.lines.values_list("amount", flat=True))
     assert amounts == [Decimal("400.00"), Decimal("600.00")]
+
+
+def test_a_large_cooperatives_plan_edits_the_weights_of_one_area_at_a_time(client, heerlen,
+                                                                           monkeypatch):
+    """Above the page size the split shows per area and the weights form one area's
+    neighbourhoods; saving one area's weights keeps every other area's as stored."""
+    from budgets import selectors as budget_selectors
+    from cooperatie.selectors import current_members
+
+    monkeypatch.setattr(budget_selectors, "PAGE_NEIGHBOURHOODS", 5)  # heerlen has 18
+    login(client, "heerlen-penningmeester")
+    stream = heerlen.funding_streams.order_by("code").first()
+    client.post(url("grant_create", code="heerlen"), {
+        "year": "2027", "amount": "90.000,00", "stream": stream.pk, "funder_name": "Fonds",
+        "description": "Per inwoner"})
+    grant = LumpSumGrant.objects.get(cooperative=heerlen, year=2027)
+    client.post(url("plan_draft", code="heerlen", pk=grant.pk))
+    plan = grant.plans.get()
+    members = {m.organisation: "1" for m in current_members(heerlen)}
+    first, second = heerlen.areas.order_by("name")[:2]
+    hood_a, hood_b = first.neighbourhoods.order_by("code")[0], second.neighbourhoods.first()
+    for area, hood, weight in ((first, hood_a, "2"), (second, hood_b, "3")):
+        page = html(client.get(url("plan", code="heerlen", pk=plan.pk), {"gebied": area.code}))
+        assert f'name="w-{hood.pk}"' in page
+        assert not any(f'name="w-{h.pk}"' in page for h in heerlen.neighbourhoods.exclude(
+            area=area))
+        response = client.post(url("plan", code="heerlen", pk=plan.pk), key_data(
+            plan, members, method="per_inhabitant", gebied=area.code,
+            **{f"w-{hood.pk}": weight}))
+        assert response.status_code == 302, html(response)[-2000:]
+    weights = {h.code: w for h, w in svc_weights(plan).items() if w != 1}
+    assert weights == {hood_a.code: Decimal("2"), hood_b.code: Decimal("3")}
+    page = html(client.get(url("plan", code="heerlen", pk=plan.pk)))
+    assert 'id="verdeling-gebieden"' in page and 'id="verdeling-buurten"' not in page
+
+
+def svc_weights(plan):
+    from budgets.allocation import selectors
+
+    plan.refresh_from_db()
+    return selectors.weights_of(plan)
