@@ -19,14 +19,15 @@ def load(paths: list[str]) -> list[dict]:
 
 def pages(results: list[dict]) -> str:
     head = "| page | data | " + " | ".join(
-        f"{NAMES[r['database']]} p50 / p95 ms" for r in results) + " | queries | size |"
+        f"{NAMES[r['database']]} p50 / p95 (CPU) ms" for r in results) + " | queries | size |"
     rows = [head, "|" + " --- |" * (4 + len(results) - 1 + 1)]
     first = results[0]
     for i, page in enumerate(first["pages"]):
         cells = []
         for r in results:
             p = r["pages"][i]
-            cells.append(f"{p['p50_ms']:.0f} / {p['p95_ms']:.0f}")
+            cpu = f" ({p['cpu_p50_ms']:.0f})" if "cpu_p50_ms" in p else ""
+            cells.append(f"{p['p50_ms']:.0f} / {p['p95_ms']:.0f}{cpu}")
         data = page["size"]
         rows.append(f"| {page['page']} | {data} | " + " | ".join(cells)
                     + f" | {page['queries']} | {page['kilobytes']:,.0f} KB |")

@@ -162,11 +162,12 @@ def table(result: dict) -> str:
         f"{d['partners']} partners, {d['teams']} teams, {d['years']} years, "
         f"{d['budget_lines']:,} budget lines, {d['ledger_entries']:,} ledger entries",
         "",
-        f"{'page':42} {'size':6} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'KB':>8}",
+        f"{'page':42} {'size':6} {'p50 ms':>8} {'p95 ms':>8} {'CPU ms':>8} {'queries':>8} "
+        f"{'KB':>8}",
     ]
     for p in result["pages"]:
         lines.append(f"{p['page']:42} {p['size']:6} {p['p50_ms']:8.1f} {p['p95_ms']:8.1f} "
-                     f"{p['queries']:8} {p['kilobytes']:8.0f}")
+                     f"{p.get('cpu_p50_ms', 0):8.1f} {p['queries']:8} {p['kilobytes']:8.0f}")
     i, e, h = result["import"], result["export"], result["history"]
     r = result["realisation_import"]
     lines += [

@@ -39,7 +39,7 @@ def test_quick_run_writes_every_figure(tmp_path):
         assert {p["page"] for p in pages if p["size"] == size} == PAGES
     for page in pages:
         assert page["requests"] == 2
-        assert 0 < page["p50_ms"] <= page["p95_ms"]
+        assert 0 < page["p50_ms"] <= page["p95_ms"] and page["cpu_p50_ms"] > 0
         assert page["queries"] > 0 and page["kilobytes"] > 0
     queries = {(p["page"], p["size"]): p["queries"] for p in pages}
     assert all(queries[page, "large"] == queries[page, "small"] for page in PAGES), queries
