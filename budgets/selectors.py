@@ -322,17 +322,17 @@ def pooled_budget(cooperative, year: int, by: str = "partner", area=None,
     ledger), split by partner or by funding stream, beside the previous year. `areas_only`
     leaves out the neighbourhood rows (a large cooperative's overview)."""
     dim = POOL_BY[by]
-    entries = contributions(cooperative, year)
-    previous = contributions(cooperative, year - 1)
     if areas_only:
         return _pooled_areas(cooperative, year, dim, by)
     hoods = Neighbourhood.objects.filter(cooperative=cooperative).select_related("area")
+    if area is not None:
+        hoods = hoods.filter(area=area)
+        entries, previous = (_area_contributions(area, y) for y in (year, year - 1))
+    else:
+        entries, previous = contributions(cooperative, year), contributions(cooperative, year - 1)
     # Ended neighbourhoods drop out of later years, unless something was posted for them.
     hoods = hoods.filter(Q(pk__in=hoods.in_year(year).values("pk"))
                          | Q(pk__in=entries.values("neighbourhood_id")))
-    if area is not None:
-        entries, previous = (q.filter(neighbourhood__area=area) for q in (entries, previous))
-        hoods = hoods.filter(area=area)
     current = {(r["neighbourhood_id"], r[f"{dim}_id"]): r["total"]
                for r in totals(entries, "neighbourhood_id", f"{dim}_id")}
     before = {r["neighbourhood_id"]: r["total"] for r in totals(previous, "neighbourhood_id")}
@@ -357,6 +357,16 @@ def pooled_budget(cooperative, year: int, by: str = "partner", area=None,
         sum((r.previous for r in area_rows), zero),
     )
     return Pooled(year, by, columns, rows, total)
+
+
+def _area_contributions(area, year: int):
+    """An area's contributions, read through the entries' neighbourhood index: without the
+    cooperative in the filter the database cannot choose the (cooperative, year, kind) index,
+    which would scan every entry of the cooperative's year (a one-area page would then grow
+    with the whole cooperative). The neighbourhoods are the area's, so the rows are the same."""
+    return LedgerEntry.objects.filter(
+        year=year, kind=LedgerEntry.Kind.CONTRIBUTION,
+        neighbourhood__in=Neighbourhood.objects.filter(area=area).values("pk"))
 
 
 def _pooled_areas(cooperative, year, dim, by) -> Pooled:
