@@ -11,6 +11,7 @@ from budgets.allocation import services as svc
 from budgets.models import AllocationKeyShare, AllocationPlan, LedgerEntry, LumpSumGrant
 from cooperatie.governance import services as governance
 from cooperatie.governance.models import Decision, Vote
+from cooperatie.models import Population
 from tests.conftest import login
 
 
@@ -307,6 +308,8 @@ def test_a_large_cooperatives_plan_edits_the_weights_of_one_area_at_a_time(clien
     from cooperatie.selectors import current_members
 
     monkeypatch.setattr(budget_selectors, "PAGE_NEIGHBOURHOODS", 5)  # heerlen has 18
+    Population.objects.bulk_create([Population(neighbourhood=h, year=2027, inhabitants=1000)
+                                    for h in heerlen.neighbourhoods.all()])
     login(client, "heerlen-penningmeester")
     stream = heerlen.funding_streams.order_by("code").first()
     client.post(url("grant_create", code="heerlen"), {
