@@ -104,6 +104,10 @@ class Totals:
         self.gap += cell.gap
         self.surplus += cell.surplus
 
+    def merge(self, other: "Totals") -> None:
+        """Add another sum's figures (exact: Decimals), as if its cells were added here."""
+        self.add(other)
+
     @property
     def substitutable(self) -> Decimal:
         """How much of the gaps could be filled by the surplus of other teams."""
@@ -239,9 +243,17 @@ def coverage(budget_round: BudgetRound, *, area: Area | None = None) -> Coverage
             key = (team.pk, expertise.pk)
             cell = Cell(needs.get(key, ZERO), committed.get(key, ZERO))
             row.cells.append(cell)
-            for t in (row.total, summary.totals[i], summary.total, totals[i], grand):
-                t.add(cell)
+            row.total.add(cell)
+            summary.totals[i].add(cell)
         rows.append(row)
+    # The area, expertise and grand totals from the areas' sums per expertise (the same
+    # figures as adding every cell to each: 43 × 8 sums instead of 560 × 8 cells at large).
+    for summary in summaries.values():
+        for i, t in enumerate(summary.totals):
+            summary.total.merge(t)
+            totals[i].merge(t)
+    for t in totals:
+        grand.merge(t)
     by_area = defaultdict(list)
     for row in rows:
         by_area[row.team.area_id].append(row)
