@@ -7,6 +7,7 @@ stream, a partner's realisation on it is split over them in proportion to its al
 from each (`apportion`, exact to the cent), so nothing is counted twice.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -103,7 +104,7 @@ class TrancheRow:
 class AdvanceRow:
     """Per partner of a grant: allocated, advances due to date, paid, outstanding."""
 
-    organisation: Organisation
+    organisation: Organisation | None  # None: the total
     allocated: Decimal = ZERO
     due: Decimal = ZERO
     paid: Decimal = ZERO
@@ -128,6 +129,10 @@ class Advances:
 
     def total(self, name: str) -> Decimal:
         return sum((getattr(r, name) for r in self.rows), ZERO)
+
+    @property
+    def totals(self) -> AdvanceRow:
+        return AdvanceRow(None, self.total("allocated"), self.total("due"), self.total("paid"))
 
     @property
     def numbers(self) -> list[int]:
@@ -318,6 +323,49 @@ def frozen_outcome(settlement: Settlement) -> rules.Outcome:
         **{name: getattr(ln, name) for name in rules.PARTS}) for ln in lines})
 
 
+def digest(rule, outcome: rules.Outcome) -> str:
+    """A fingerprint of the rule, the key and every amount per partner: what the board is
+    asked to decide (a change in between is refused rather than proposed unseen)."""
+    parts = [f"{k}={v}" for k, v in sorted(rule.surplus.items())]
+    parts += [f"-{k}={v}" for k, v in sorted(rule.deficit.items())]
+    parts += sorted(f"key/{org.pk}={v}" for org, v in rule.key.items())
+    parts += sorted(f"{org.pk}/" + "/".join(str(getattr(part, name)) for name in rules.PARTS)
+                    for org, part in outcome.partners.items())
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+@dataclass
+class OutcomeRow:
+    """One partner's settlement beside what was paid to it (None: the cooperative's total)."""
+
+    organisation: Organisation | None
+    part: rules.PartnerOutcome
+    paid: Decimal
+
+    @property
+    def to_pay(self) -> Decimal:
+        """Positive: still to pay to the partner; negative: to be paid back by it."""
+        return self.part.settled - self.paid
+
+    @property
+    def via_reserve(self) -> Decimal:
+        return self.part.to_reserve - self.part.from_reserve
+
+    @property
+    def via_key(self) -> Decimal:
+        return self.part.key_received - self.part.key_borne
+
+
+def outcome_table(outcome: rules.Outcome, grant: LumpSumGrant
+                  ) -> tuple[list[OutcomeRow], OutcomeRow]:
+    """Per partner and in total: the settlement and the advances paid (from the ledger)."""
+    paid = paid_in_ledger(grant)
+    rows = [OutcomeRow(org, part, paid.get(org.pk, ZERO))
+            for org, part in outcome.partners.items()]
+    total = rules.PartnerOutcome(**{name: outcome.total(name) for name in rules.PARTS})
+    return rows, OutcomeRow(None, total, sum((r.paid for r in rows), ZERO))
+
+
 def rule_text(settlement: Settlement) -> str:
     """The rule in one Dutch sentence, for the proposal and the register."""
     labels = {"partner": _("blijft bij de partner"), "reserve": _("naar de reserve"),
@@ -356,6 +404,38 @@ def describe(settlement: Settlement, outcome: rules.Outcome) -> str:
     if settlement.note:
         text += "\n\n" + settlement.note
     return text
+
+
+@dataclass
+class PostingSummary:
+    """A settlement's posting: per kind of entry its total (the transaction sums to 0), the
+    reversal when a later version superseded it, and the posting it replaced."""
+
+    posting: LedgerTransaction
+    by_kind: list[tuple[str, Decimal]]
+    reversal: LedgerTransaction | None
+    replaced: LedgerTransaction | None
+
+    @property
+    def balance(self) -> Decimal:
+        return sum((amount for _label, amount in self.by_kind), ZERO)
+
+
+def posting_summary(settlement: Settlement) -> PostingSummary | None:
+    if settlement.posting_id is None:
+        return None
+    labels = dict(LedgerEntry.Kind.choices)
+    sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for kind, amount in LedgerEntry.objects.filter(transaction_id=settlement.posting_id
+                                                   ).values_list("kind", "amount"):
+        sums[kind] += amount
+    replaced = None
+    if settlement.supersedes_id and settlement.supersedes.posting_id:
+        replaced = LedgerTransaction.objects.filter(
+            reverses_id=settlement.supersedes.posting_id).first()
+    return PostingSummary(
+        settlement.posting, [(str(labels[k]), v) for k, v in sorted(sums.items())],
+        LedgerTransaction.objects.filter(reverses_id=settlement.posting_id).first(), replaced)
 
 
 def settlements_of(grant: LumpSumGrant):

@@ -400,9 +400,11 @@ def settlement_save(*, settlement: Settlement, rule: RuleInput, note: str = "", 
 
 
 @transaction.atomic
-def settlement_propose(*, settlement: Settlement, actor, reason: str = "") -> Proposal:
+def settlement_propose(*, settlement: Settlement, actor, reason: str = "",
+                       expected_digest: str | None = None) -> Proposal:
     """Check again that the year is complete, freeze what the settlement comes to per partner
-    and put it to the board as a proposal (same rules as every decision)."""
+    and put it to the board as a proposal (same rules as every decision). With
+    `expected_digest`: only the outcome the user confirmed (`selectors.digest`)."""
     locked = _lock(settlement, actor)
     _ensure_draft(locked)
     grant = locked.grant
@@ -414,6 +416,10 @@ def settlement_propose(*, settlement: Settlement, actor, reason: str = "") -> Pr
     if problems:
         raise ValidationError(problems)
     outcome = selectors.outcome_of(locked, rule=rule)
+    if expected_digest is not None and selectors.digest(rule, outcome) != expected_digest:
+        raise ValidationError(_("De vaststelling is gewijzigd sinds u de samenvatting opende "
+                                "(de regel of de realisatie); er is niets voorgelegd. "
+                                "Controleer de nieuwe samenvatting."))
     reason = reason or _("voorgelegd aan het bestuur")
     proposal = governance.proposal_create(
         cooperative=grant.cooperative, kind=Proposal.Kind.SETTLEMENT,

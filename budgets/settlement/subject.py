@@ -62,7 +62,8 @@ class SettlementSubject(Subject):
                          if o.pk == seat.organisation_id), None)
             if part is not None:
                 represented = (seat.organisation, part)
-        return {"settlement": self.settlement, "settlement_outcome": outcome,
+        rows, total = selectors.outcome_table(outcome, self.settlement.grant)
+        return {"settlement": self.settlement, "settlement_rows": rows, "settlement_total": total,
                 "settlement_rule": selectors.rule_text(self.settlement),
                 "settlement_represented": represented}
 

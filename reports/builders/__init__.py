@@ -98,11 +98,22 @@ def check_each(label: str, written: Mapping, ledger: Mapping) -> None:
 
 @cache
 def registry() -> dict[str, Report]:
-    from . import allocation, audit, decisions, ledger, pooled, realisation, scorecard, staff
+    from . import (
+        allocation,
+        annual_account,
+        audit,
+        decisions,
+        ledger,
+        pooled,
+        realisation,
+        scorecard,
+        staff,
+    )
 
     reports = [pooled.PooledBudget(), allocation.AllocationReport(), staff.StaffReport(),
                scorecard.ScorecardReport(), ledger.LedgerReport(), audit.AuditReport(),
-               decisions.DecisionsReport(), realisation.RealisationReport()]
+               decisions.DecisionsReport(), realisation.RealisationReport(),
+               annual_account.AnnualAccountReport()]
     return {r.slug: r for r in reports}
 
 

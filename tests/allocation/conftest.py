@@ -16,7 +16,7 @@ def tom_members(tom):
 @pytest.fixture
 def tom_grant(tom) -> LumpSumGrant:
     """The demo's lump sum: version 1 adopted (decision 2026-001), version 2 proposed."""
-    return LumpSumGrant.objects.get(cooperative=tom)
+    return LumpSumGrant.objects.get(cooperative=tom, year=2026)
 
 
 @pytest.fixture

@@ -279,3 +279,34 @@ def _decisions(check, sheets, coop, year):
 
 
 CHECKS["decisions"] = _decisions
+
+
+def _annual_account(check, sheets, coop, year):
+    kind = LedgerEntry.Kind
+    grants = Table(sheets["Lumpsums"])
+    check.equal("Lumpsums Verleend", grants.total("Verleend"), -ledger_total(coop, year, kind.GRANT))
+    for header, entry_kind in (("Toegewezen", kind.ALLOCATION), ("Betaald", kind.ADVANCE),
+                               ("Naar (+) of uit (−) de reserve", kind.RESERVE),
+                               ("Terug naar de financier", kind.REFUND)):
+        check.equal(f"Lumpsums {header}", grants.total(header), ledger_total(coop, year, entry_kind))
+    settled_allocation = sum((cents(r[grants.col("Toegewezen")]) for r in grants.rows
+                              if number(r[grants.col("Vastgesteld")]) is not None), Decimal("0.00"))
+    check.equal("Lumpsums Vastgesteld", grants.total("Vastgesteld"),
+                settled_allocation + ledger_total(coop, year, kind.SETTLEMENT))
+    partners = Table(sheets["Per partner"])
+    for header, entry_kind in (("Toegewezen", kind.ALLOCATION), ("Betaald", kind.ADVANCE),
+                               ("Verschil met de toewijzing", kind.SETTLEMENT)):
+        check.each(f"Per partner {header}", partners.by("Partner", header),
+                   ledger_by(coop, year, entry_kind, "organisation__name"))
+        check.equal(f"Per partner {header} totaal", partners.total(header),
+                    ledger_total(coop, year, entry_kind))
+    payments = Table(sheets["Betalingen"])
+    check.equal("Betalingen", payments.total("Bedrag"), ledger_total(coop, year, kind.ADVANCE))
+    check.each("Betalingen per partner", payments.by("Partner", "Bedrag"),
+               ledger_by(coop, year, kind.ADVANCE, "organisation__name"))
+    reserve = Table(sheets["Reserve"])
+    check.equal("Reserve tot en met het jaar", reserve.total("Bedrag"), balance(
+        LedgerEntry.objects.filter(cooperative=coop, kind=kind.RESERVE, year__lte=year)))
+
+
+CHECKS["annual-account"] = _annual_account
