@@ -10,6 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from .broker import prepare_control_folder
 from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -194,6 +195,7 @@ if CELERY_BROKER_URL == "filesystem://":
         # Its exchange tables, which would otherwise land in ./control of the current folder.
         "control_folder": str(DATA_DIR / "celery" / "control"),
     }
+    prepare_control_folder(DATA_DIR / "celery" / "control")
     (DATA_DIR / "celery" / "results").mkdir(parents=True, exist_ok=True)
     _default_results = f"file://{DATA_DIR / 'celery' / 'results'}"
 else:
