@@ -97,6 +97,7 @@ def round_overview(request, code):
     return render(request, "budgets/round.html", {
         "cooperative": cooperative, "round": rnd, "rounds": rounds, "rows": rows,
         "roles": roles, "may_manage": policy.allowed(request.user, "round.manage", cooperative),
+        "completeness": rnd and selectors.completeness(cooperative, rnd.year),
     })
 
 

@@ -238,6 +238,8 @@ RULES: dict[str, Rule] = {
     "settlement.view": lambda r, settlement: r.member if not settlement.is_draft
     else r.board or r.any_finance or r.superuser,
     "reserve.view": lambda r, coop: r.member,
+    # The mapping of the ledger to the cooperative's own accounts and cost centres: its finance.
+    "accounting.map": lambda r, coop: r.finance or r.superuser,
 }
 
 

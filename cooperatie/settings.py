@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "budgets",
     "budgets.realisation",
     "budgets.settlement",
+    "budgets.accounting",
     "reports",
     "rest_framework",
     "drf_spectacular",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("c/<slug:code>/verdeling/", include("budgets.allocation.urls")),
     path("c/<slug:code>/realisatie/", include("budgets.realisation.urls")),
     path("c/<slug:code>/vaststelling/", include("budgets.settlement.urls")),
+    path("c/<slug:code>/boekhouding/", include("budgets.accounting.urls")),
     path("c/<slug:code>/besluiten/", governance_views.register, name="decision_register"),
     path("c/<slug:code>/besluiten/", include("cooperatie.governance.urls")),
     path("", include("cooperatie.setup.urls")),

@@ -64,9 +64,13 @@ class ExportJob(models.Model):
     @property
     def download_name(self) -> str:
         """The file's name for the person downloading it: the (Dutch) title, not the slug."""
+        from .builders import registry
+
         with translation.override(settings.LANGUAGE_CODE):
             title = slugify(str(self.report_title))
-        return f"{title}-{self.cooperative.code}-{self.year}.xlsx"
+        report = registry().get(self.report)
+        extension = report.extension if report else "xlsx"
+        return f"{title}-{self.cooperative.code}-{self.year}.{extension}"
 
     @property
     def path(self):

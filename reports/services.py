@@ -48,6 +48,10 @@ def export_start(*, cooperative, report: str, year: int, actor, area=None,
     if organisation is not None and not cooperative.memberships.filter(
             organisation=organisation).exists():
         raise ValidationError({"organisation": _("Deze organisatie is geen partner.")})
+    refusals = reports[report].refusals(Scope(cooperative, year, area=area,
+                                              organisation=organisation))
+    if refusals:
+        raise ValidationError({"report": refusals})
     now = timezone.now()
     job = ExportJob.objects.create(
         cooperative=cooperative, report=report, year=year, area=area, organisation=organisation,
@@ -83,7 +87,7 @@ def _build(job: ExportJob, report, scope: Scope) -> ExportJob:
     estimate = max(report.estimate(scope), 1)
     folder = settings.DATA_DIR / "exports"
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{job.pk}-{job.report}-{job.cooperative.code}-{job.year}.xlsx"
+    name = f"{job.pk}-{job.report}-{job.cooperative.code}-{job.year}.{report.extension}"
     partial = folder / f"{name}.part"
 
     def progress(rows: int) -> None:

@@ -42,6 +42,7 @@ def exports(request, code):
         "areas": cooperative.areas.order_by("name"),
         "members": current_members(cooperative),
         "may_audit": policy.allowed(request.user, "export.audit", cooperative),
+        "may_map": policy.allowed(request.user, "accounting.map", cooperative),
     })
 
 

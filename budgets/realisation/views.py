@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from budgets.amounts import parse_amount
-from budgets.selectors import page_area
+from budgets.selectors import completeness, page_area
 from cooperatie import policy
 from cooperatie import spreadsheets as ss
 from cooperatie.errors import error_lines
@@ -513,6 +513,7 @@ def overview(request, code):
         periods_list=periods_list, settings=settings, months=False)
     return render(request, "realisation/overview.html", {
         "cooperative": cooperative, "round": budget_round, "overview": result,
+        "completeness": completeness(cooperative, budget_round.year),  # the budget's basis
         "shown_periods": shown, "by": by, "by_label": selectors.DIMENSION_LABELS[by],
         "area": area, "organisation": organisation,
         "areas": cooperative.areas.order_by("name"), "members": current_members(cooperative),

@@ -26,6 +26,10 @@ class ReportMismatch(Exception):
     """The workbook's totals disagree with the ledger: never hand such a file out."""
 
 
+class ReportRefused(ReportMismatch):
+    """The report cannot be made as asked (its message says why): no file at all."""
+
+
 @dataclass
 class Scope:
     cooperative: Cooperative
@@ -66,6 +70,11 @@ class Report(ABC):
     slug = ""
     title = ""
     streaming = False
+    extension = "xlsx"
+
+    def refusals(self, scope: Scope) -> list[str]:
+        """Why this report cannot be made for `scope` (empty: it can), in Dutch."""
+        return []
 
     def estimate(self, scope: Scope) -> int:
         """Rough number of rows, for the progress bar."""
@@ -78,6 +87,18 @@ class Report(ABC):
 
     def about(self, scope: Scope) -> list[tuple[str, object]]:
         return []
+
+
+class FileReport(Report):
+    """A report that is a file of its own kind (XML, CSV) rather than a workbook."""
+
+    def write(self, writer, scope, progress):  # pragma: no cover - FileReport writes a file
+        raise NotImplementedError
+
+    @abstractmethod
+    def write_file(self, out, scope: Scope, progress: Progress) -> int:
+        """Write to the binary file `out` and return the number of data rows; totals that
+        disagree with the ledger raise ReportMismatch."""
 
 
 def check_equal(label: str, written: Decimal, ledger: Decimal) -> None:
@@ -99,6 +120,7 @@ def check_each(label: str, written: Mapping, ledger: Mapping) -> None:
 @cache
 def registry() -> dict[str, Report]:
     from . import (
+        accounting,
         allocation,
         annual_account,
         audit,
@@ -113,7 +135,8 @@ def registry() -> dict[str, Report]:
     reports = [pooled.PooledBudget(), allocation.AllocationReport(), staff.StaffReport(),
                scorecard.ScorecardReport(), ledger.LedgerReport(), audit.AuditReport(),
                decisions.DecisionsReport(), realisation.RealisationReport(),
-               annual_account.AnnualAccountReport()]
+               annual_account.AnnualAccountReport(),
+               accounting.AuditfileReport(), accounting.JournalReport()]
     return {r.slug: r for r in reports}
 
 
@@ -139,6 +162,12 @@ def _build(report: Report, output, scope: Scope, progress: Progress) -> int:
     scope.last_transaction = (LedgerTransaction.objects.filter(cooperative=scope.cooperative)
                               .order_by("-id").first())
     last = scope.last_transaction
+    refusals = report.refusals(scope)
+    if refusals:
+        raise ReportRefused(" ".join(refusals))
+    if isinstance(report, FileReport):
+        with open(output, "wb") as out:
+            return report.write_file(out, scope, progress)
     writer = ReportWriter(output, constant_memory=report.streaming, properties={
         "title": f"{report.title} {scope.year}", "subject": scope.description,
         "company": scope.cooperative.name, "comments": f"Gemaakt door {TOOL_VERSION}",

@@ -8,7 +8,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from budgets.ledger import balance, totals
 from budgets.models import LedgerEntry
-from budgets.selectors import POOL_BY, pooled_budget
+from budgets.selectors import POOL_BY, completeness_by_year, pooled_budget
 from reports.writer import Column, Formula
 
 from . import Report, check_each, check_equal
@@ -40,13 +40,15 @@ def _headers(pooled) -> list[str]:
     return [c.name if seen[c.name] == 1 else f"{c.name} ({c.code})" for c in pooled.columns]
 
 
-def _columns(pooled, first_header: str) -> list[Column]:
+def _columns(pooled, first_header: str, provisional: bool) -> list[Column]:
+    mark = " (voorlopig)" if provisional else ""  # a comparison with an incomplete year
     return [
         Column(first_header, "text", 12), Column("Naam", "text", 26),
         *[Column(h, "money", 16, total=True) for h in _headers(pooled)],
         Column(f"Totaal {pooled.year}", "money", 16, total=True),
         Column(f"Totaal {pooled.year - 1}", "money", 16, total=True),
-        Column("Verschil", "money", 16, total=True), Column("Verschil %", "percent", 11),
+        Column(f"Verschil{mark}", "money", 16, total=True),
+        Column(f"Verschil %{mark}", "percent", 11),
     ]
 
 
@@ -62,19 +64,29 @@ class PooledBudget(Report):
         contributions = scope.ledger_entries().filter(kind=LedgerEntry.Kind.CONTRIBUTION)
         ledger_total = balance(contributions)
         by_partner = None
+        found = completeness_by_year(scope.cooperative, [scope.year, scope.year - 1])
+        incomplete = [f"{year}: {c}" for year, c in sorted(found.items(), reverse=True)
+                      if c is not None and not c.complete]
+        provisional = bool(incomplete)
+        note = ("Voorlopig, nog niet alle begrotingen ingediend (" + "; ".join(incomplete) + ")."
+                if provisional else None)
         for by, label in (("partner", "partner"), ("stroom", "stroom")):
             pooled = pooled_budget(scope.cooperative, scope.year, by=by, area=scope.area)
             by_partner = by_partner or pooled
-            table = writer.table(f"Per buurt en {label}", _columns(pooled, "Buurtcode"),
+            table = writer.table(f"Per buurt en {label}",
+                                 _columns(pooled, "Buurtcode", provisional),
                                  _pooled_rows(pooled, areas=False),
-                                 title=f"Gebundelde begroting {scope.year} per buurt en {label}")
+                                 title=f"Gebundelde begroting {scope.year} per buurt en {label}",
+                                 note=note)
             if scope.organisation is None:
                 self._check(f"Gebundelde begroting per {label}", table, pooled, by,
                             contributions, ledger_total)
             count += table.rows
             progress(count)
-        writer.table("Per gebied", _columns(pooled, "Gebied"), _pooled_rows(pooled, areas=True),
-                     title=f"Gebundelde begroting {scope.year} per gebied en financieringsstroom")
+        writer.table("Per gebied", _columns(pooled, "Gebied", provisional),
+                     _pooled_rows(pooled, areas=True),
+                     title=f"Gebundelde begroting {scope.year} per gebied en financieringsstroom",
+                     note=note)
         self._chart(writer, by_partner)
         return count
 

@@ -490,6 +490,19 @@ def test_pooled_budget_says_who_has_not_submitted_and_marks_the_comparison_provi
     assert "provisional-mark" not in complete.content.decode()
 
 
+def test_closing_a_round_and_reopening_a_budget_say_what_follows_before_they_happen(
+        client, heerlen):
+    """Both ask first (site.js shows data-confirm): closing names who has not submitted."""
+    login(client, "heerlen-voorzitter")
+    html = client.get(reverse("budget_round", kwargs={"code": "heerlen"})).content.decode()
+    assert ('data-confirm="Ronde 2026 sluiten? Daarna kan niemand een begroting voor 2026 nog '
+            'wijzigen, indienen of heropenen (tot het bestuur de ronde weer opent). Nu zijn 8 '
+            'van 10 begrotingen ingediend; nog niet: Welzijn Heerlen Samen, Zorggroep Parkstad '
+            'Zuid."') in html
+    detail = client.get(reverse("budget_detail", kwargs={"code": "heerlen", "org": "hl-ggzmijn"}))
+    assert 'data-confirm="De begroting 2026 van ' in detail.content.decode()
+
+
 def test_a_reopened_budget_counts_as_not_submitted(heerlen, users):
     from budgets.selectors import completeness
 

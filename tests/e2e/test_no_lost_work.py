@@ -91,6 +91,9 @@ def test_typo_unsaved_typing_and_submitting_with_a_summary_then_the_reopen_reaso
     chair.get_by_label("Reden (verplicht, komt in de historie)").fill(
         "Wijkverpleging in Heerlerbaan ontbreekt; graag aanvullen.")
     chair.get_by_role("button", name="Begroting heropenen").click()
+    question = chair.get_by_role("dialog")  # it asks first, saying what follows
+    assert "telt als niet ingediend tot zij opnieuw is ingediend" in question.inner_text()
+    question.get_by_role("button", name="Ja, heropenen").click()
     chair.get_by_text("is heropend").wait_for()
     board.close()
     page.goto("/c/heerlen/")

@@ -116,6 +116,9 @@ def test_a_new_cooperative_set_up_in_minutes(page, tmp_path):
     page.get_by_role("button", name="Wijzigingen opslaan").click()
     page.get_by_text("Ingelezen: 2 wijziging(en).").wait_for()
 
+    page.get_by_role("link", name="Naar Mensen").click()  # then the people, with their roles
+    page.get_by_role("heading", name="Mensen", exact=True).wait_for()
+    page.go_back()
     page.get_by_role("link", name="Geschiedenis van de inrichting").click()
     history = page.inner_text("main")
     assert "nieuwe namen" in history and "Atolwijk → Atolwijk-Noord" in history

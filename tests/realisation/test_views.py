@@ -251,3 +251,21 @@ def test_settings_page_refuses_a_distribution_that_does_not_add_up(client, tom):
     saved = services.realisation_settings_get(tom)
     assert saved.warning_percent == Decimal("12.5") and sum(saved.distribution) == 100
     assert login(client, "tom-directeur").get(url("settings")).status_code == 404
+
+
+def test_budget_against_actual_says_how_many_budgets_it_is_built_on_and_closing_asks(
+        client, opened, budget_2027, welzijn):
+    """The budget side is the submitted budgets: the overview says how many are in; closing a
+    period and submitting one say what follows before they happen (site.js asks)."""
+    login(client, "tom-voorzitter")
+    html = client.get(url("overview") + "?jaar=2027").content.decode()
+    assert "2027: 1 van 8 ingediend</strong>, de cijfers zijn voorlopig." in html
+    assert "Nog niet ingediend: " in html and welzijn.name not in html.split(
+        "Nog niet ingediend: ")[1].split("</p>")[0]
+    index = client.get(url("index") + "?jaar=2027").content.decode()
+    assert ('data-confirm="januari 2027 sluiten? Daarna ligt de periode vast; een correctie '
+            'wordt in een open periode geboekt. 8 partners hebben nog niet ingediend; dat telt '
+            'dan niet mee."') in index
+    login(client, "tom-directeur")
+    grid = client.get(url("grid") + q(opened[0])).content.decode()
+    assert 'data-confirm="januari 2027 indienen? Wat hierboven staat wordt opgeslagen' in grid

@@ -21,7 +21,7 @@ from django.utils import translation
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from cooperatie.models import Cooperative
-from reports.builders import Scope, build, registry
+from reports.builders import FileReport, Scope, build, registry
 from tests.reports.checks import Table, check_report, number, sheets_from_csv
 
 DEMO = ("heerlen", "malberg", "tom")
@@ -54,7 +54,9 @@ def every_report(django_db_setup, django_db_blocker, tmp_path_factory) -> list[B
     with django_db_blocker.unblock():
         for coop in Cooperative.objects.filter(code__in=DEMO).order_by("code"):
             for year in coop.budget_rounds.order_by("year").values_list("year", flat=True):
-                for slug in registry():
+                for slug, report in registry().items():
+                    if isinstance(report, FileReport):
+                        continue  # not a workbook: tests/accounting reads those back
                     path = folder / f"{slug}-{coop.code}-{year}.xlsx"
                     build(slug, str(path), Scope(coop, year))
                     built.append(Built(slug, coop.code, year, path))

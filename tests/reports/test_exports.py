@@ -64,6 +64,10 @@ def test_pooled_report_has_formulas_previous_year_and_a_chart(heerlen, tmp_path)
     rows = list(ws.iter_rows(values_only=True))
     header = rows[2]
     assert header[0] == "Buurtcode" and "Totaal 2026" in header and "Totaal 2025" in header
+    # 8 of heerlen's 10 budgets for 2026 are in: the comparison with 2025 is provisional
+    assert "Verschil (voorlopig)" in header and "Verschil % (voorlopig)" in header
+    assert rows[1][0] == ("Voorlopig, nog niet alle begrotingen ingediend (2026: 8 van 10 "
+                          "ingediend; nog niet: Welzijn Heerlen Samen, Zorggroep Parkstad Zuid).")
     assert str(rows[3][header.index("Totaal 2026")]).startswith("=SUM(")
     assert len(wb["Grafiek"]._charts) == 1
     contributions = LedgerEntry.objects.filter(cooperative=heerlen, year=2026,

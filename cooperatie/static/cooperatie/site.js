@@ -24,7 +24,10 @@
   }
 
   let submitted = null;
-  document.addEventListener("submit", (event) => { submitted = event.target; }, true);
+  // (bubbling: a submit stopped to ask first, or refused by a page's script, does not count)
+  document.addEventListener("submit", (event) => {
+    if (!event.defaultPrevented) submitted = event.target;
+  });
   window.addEventListener("beforeunload", (event) => {
     if (forms().some((form) => form !== submitted && changed(form))) {
       event.preventDefault();
@@ -89,4 +92,57 @@
   }
   focusable();
   window.addEventListener("resize", focusable);
+})();
+
+// A step that cannot be undone asks first: a form, or the button that submits it, with
+// data-confirm shows that text (what will happen) in a dialog, and only "yes" goes on.
+// data-confirm-yes names the yes button; without JavaScript the page's own text says it.
+(function () {
+  "use strict";
+  let dialog = null;
+
+  function build() {
+    dialog = document.createElement("dialog");
+    dialog.className = "confirm";
+    dialog.setAttribute("aria-labelledby", "bevestig-vraag");
+    const text = document.createElement("p");
+    text.id = "bevestig-vraag";
+    const buttons = document.createElement("form");
+    buttons.method = "dialog";
+    buttons.className = "buttons";
+    const yes = document.createElement("button");
+    yes.value = "yes";
+    yes.className = "primary";
+    const no = document.createElement("button");
+    no.value = "no";
+    const header = document.querySelector("header.site");
+    no.textContent = (header && header.dataset.backLabel) || "Nee, terug";
+    buttons.append(yes, " ", no);
+    dialog.append(text, buttons);
+    document.body.appendChild(dialog);
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    const button = event.submitter;
+    const source = button && button.dataset.confirm ? button
+      : (form.dataset && form.dataset.confirm ? form : null);
+    if (!source || form.dataset.confirmed === "true") return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    if (!form.reportValidity()) return;
+    if (!dialog) build();
+    dialog.querySelector("p").textContent = source.dataset.confirm;
+    dialog.querySelector("button[value=yes]").textContent =
+      source.dataset.confirmYes || (button && button.textContent.trim()) || "Ja";
+    dialog.returnValue = "";
+    dialog.addEventListener("close", () => {
+      if (dialog.returnValue !== "yes") return;
+      form.dataset.confirmed = "true";
+      form.requestSubmit(button && button.form === form ? button : null);
+      delete form.dataset.confirmed;
+    }, {once: true});
+    dialog.showModal();
+    dialog.querySelector("button[value=no]").focus();
+  }, true);
 })();

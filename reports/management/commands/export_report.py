@@ -5,13 +5,14 @@ from reports.builders import ReportMismatch, Scope, build, registry
 
 
 class Command(BaseCommand):
-    help = "Maakt een Excel-rapport, precies zoals de exportpagina."
+    help = "Maakt een rapport (Excel; XAF of CSV voor de boekhouding), zoals de exportpagina."
 
     def add_arguments(self, parser):
         parser.add_argument("report", choices=sorted(registry()), help="welk rapport")
         parser.add_argument("--cooperative", required=True, help="code van de coöperatie")
         parser.add_argument("--year", required=True, type=int)
-        parser.add_argument("--output", required=True, help="bestand om te schrijven (.xlsx)")
+        parser.add_argument("--output", required=True,
+                            help="bestand (.xlsx; .xaf/.csv voor auditfile/journal)")
         parser.add_argument("--area", help="code van een gebied (optioneel)")
         parser.add_argument("--partner", help="code van een partner (optioneel)")
 
