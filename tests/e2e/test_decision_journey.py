@@ -42,6 +42,8 @@ def test_the_board_decides_a_general_decision_with_a_pdf(page, browser, app_serv
     assert "Statuten.pdf" in page.locator("#bijlagen").inner_text()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Voorleggen aan het bestuur").click()
+    page.get_by_role("dialog").get_by_role("button", name="Ja, voorleggen").click()  # it asks
+    page.get_by_text("open voor stemming").first.wait_for()
     assert "open voor stemming" in page.inner_text("main")
     proposal_url = page.url
     pk = int(re.search(r"/voorstel/(\d+)/", proposal_url).group(1))
