@@ -69,6 +69,7 @@ def test_director_enters_and_submits_november_by_screen_and_template(page, app_s
     page.get_by_text("Ingelezen: 1 wijziging(en).").wait_for()
 
     page.get_by_role("button", name="Opslaan en november 2026 indienen").click()
+    page.get_by_role("dialog").get_by_role("button", name="Ja, indienen").click()  # it asks
     page.get_by_text("De realisatie van november 2026 is ingediend").wait_for()
     assert page.get_by_label("Realisatie Boskoop, Jeugdhulp", exact=True).count() == 0
     assert _booked(app_server, "tom-jeugd", 11) == Decimal("7950.50")
