@@ -14,7 +14,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def demo_after_flush(django_db_blocker):
-    """For transactional tests: put the demo back after the flush at their end."""
+    """For transactional tests: put the demo back after the flush at their end. And before the
+    test where it is missing: in a live-server test pytest-django's autouse helper sets up the
+    transactional database before this fixture, so that test's flush comes after our reload."""
+    with django_db_blocker.unblock():
+        if not Cooperative.objects.exists():
+            load_demo()
     yield
     with django_db_blocker.unblock():
         load_demo()
