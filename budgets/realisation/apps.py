@@ -11,4 +11,4 @@ class RealisationConfig(AppConfig):
     verbose_name = _("Realisatie")
 
     def ready(self):
-        from . import todo  # noqa: F401  (periods to enter, on the to-do list)
+        from . import notices, todo  # noqa: F401  (hourly reminders, periods to enter)

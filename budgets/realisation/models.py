@@ -10,6 +10,7 @@ Amounts may be negative (a refund, or a correction of an earlier period): a nega
 must say why in its note (checked here and by the database).
 """
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,8 @@ from simple_history.models import HistoricalRecords
 from . import periods
 
 NOTE_MAX = 2000
+DUE_DAYS = 15  # a period's realisation is due this many days after its end, unless set
+DUE_DAYS_MAX = 90
 
 
 class PeriodKind(models.TextChoices):
@@ -52,6 +55,11 @@ class RealisationSettings(models.Model):
     budget_to_date = models.CharField(_("begroting tot nu toe"), max_length=12,
                                       choices=BudgetToDate.choices,
                                       default=BudgetToDate.PRO_RATA)
+    due_days = models.PositiveSmallIntegerField(
+        _("inleveren binnen (dagen na de periode)"), default=DUE_DAYS,
+        validators=[MaxValueValidator(DUE_DAYS_MAX)],
+        help_text=_("Zoveel dagen na het einde van een periode moet de realisatie van elke "
+                    "partner zijn ingediend; een herinnering gaat 3 dagen ervoor en op die dag."))
     # Twelve percentages as strings ("8.3333") that add up to exactly 100
     # (periods.check_distribution).
     monthly_percentages = models.JSONField(_("maandverdeling (%)"), default=list, blank=True)
@@ -63,6 +71,8 @@ class RealisationSettings(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(warning_percent__gte=0),
                                    name="realisation_warning_not_negative"),
+            models.CheckConstraint(condition=Q(due_days__lte=DUE_DAYS_MAX),
+                                   name="realisation_due_days_max"),
         ]
 
     def __str__(self):
@@ -81,6 +91,12 @@ class RealisationSettings(models.Model):
         if self.budget_to_date != self.BudgetToDate.DISTRIBUTION:
             return None
         return [Decimal(str(p)) for p in self.monthly_percentages]
+
+
+def due_days_of(cooperative_id: int) -> int:
+    found = RealisationSettings.objects.filter(cooperative_id=cooperative_id).values_list(
+        "due_days", flat=True).first()
+    return DUE_DAYS if found is None else found
 
 
 class Period(models.Model):
@@ -130,6 +146,15 @@ class Period(models.Model):
     @property
     def label(self) -> str:
         return self.ref.label
+
+    @property
+    def due(self) -> date:
+        """The day every partner's realisation of this period is due: the cooperative's
+        number of days after the period's end (selectors.with_due sets it for a list)."""
+        days = getattr(self, "_due_days", None)
+        if days is None:
+            days = due_days_of(self.budget_round.cooperative_id)
+        return self.ref.end + timedelta(days=days)
 
     @property
     def is_open(self) -> bool:

@@ -44,7 +44,7 @@ from cooperatie.models import Area, Neighbourhood
 from partners.models import Organisation
 
 from . import periods
-from .models import PartnerRealisation, Period
+from .models import PartnerRealisation, Period, due_days_of
 from .services import deployable_commitments, realisation_settings_get
 
 ZERO = Decimal("0.00")
@@ -59,8 +59,17 @@ def cents(value: Decimal) -> Decimal:
 # --- periods -----------------------------------------------------------------------------------
 
 
+def with_due(periods_list: list[Period], cooperative_id: int | None = None) -> list[Period]:
+    """Give each period its due date with one query (the cooperative's number of days)."""
+    if periods_list:
+        days = due_days_of(cooperative_id or periods_list[0].budget_round.cooperative_id)
+        for period in periods_list:
+            period._due_days = days
+    return periods_list
+
+
 def round_periods(budget_round: BudgetRound) -> list[Period]:
-    return list(budget_round.periods.order_by("number"))
+    return with_due(list(budget_round.periods.order_by("number")), budget_round.cooperative_id)
 
 
 def period_by_code(budget_round: BudgetRound, code) -> tuple[Period | None, str]:
@@ -98,7 +107,8 @@ def default_through(periods_list: list[Period]) -> Period | None:
 
 
 def open_periods(budget_round: BudgetRound) -> list[Period]:
-    return list(budget_round.periods.filter(status=Period.Status.OPEN).order_by("number"))
+    return with_due(list(budget_round.periods.filter(status=Period.Status.OPEN)
+                         .order_by("number")), budget_round.cooperative_id)
 
 
 def periods_to_enter(user, cooperative) -> list[tuple[Period, Organisation]]:
@@ -109,9 +119,11 @@ def periods_to_enter(user, cooperative) -> list[tuple[Period, Organisation]]:
     roles = policy.roles_for(user, cooperative)
     if not roles.organisations:
         return []
-    open_ = list(Period.objects.filter(budget_round__cooperative=cooperative,
-                                       status=Period.Status.OPEN)
-                 .select_related("budget_round").order_by("budget_round__year", "number"))
+    open_ = with_due(list(Period.objects.filter(budget_round__cooperative=cooperative,
+                                                status=Period.Status.OPEN)
+                          .select_related("budget_round").order_by("budget_round__year",
+                                                                   "number")),
+                     cooperative.pk)
     done = set(PartnerRealisation.objects.filter(
         period__in=open_, organisation_id__in=roles.organisations,
         status=PartnerRealisation.Status.SUBMITTED).values_list("period_id", "organisation_id"))

@@ -24,6 +24,7 @@ from partners.selectors import in_kind_value
 
 from . import notices, periods
 from .models import (
+    DUE_DAYS_MAX,
     PartnerRealisation,
     Period,
     RealisationLine,
@@ -45,14 +46,23 @@ def realisation_settings_get(cooperative) -> RealisationSettings:
 
 @transaction.atomic
 def realisation_settings_save(*, cooperative, period_kind: str, warning_percent: Decimal,
-                              budget_to_date: str, monthly_percentages=None, actor,
+                              budget_to_date: str, monthly_percentages=None,
+                              due_days: int | None = None, actor,
                               reason: str) -> RealisationSettings:
-    """Set the period kind for new rounds, the warning threshold and how the budget to date
-    is computed (pro rata, or by twelve monthly percentages that add up to 100)."""
+    """Set the period kind for new rounds, the warning threshold, how the budget to date
+    is computed (pro rata, or by twelve monthly percentages that add up to 100) and how many
+    days after a period's end its realisation is due (None: as it was)."""
     policy.ensure(actor, "realisation.configure", cooperative)
     found = (RealisationSettings.objects.select_for_update().filter(cooperative=cooperative)
              .first() or RealisationSettings(cooperative=cooperative))
     found.period_kind, found.warning_percent = period_kind, warning_percent
+    if due_days is not None:
+        if isinstance(due_days, bool) or not isinstance(due_days, int) \
+                or not 0 <= due_days <= DUE_DAYS_MAX:
+            raise ValidationError({"due_days": _(
+                "Vul een aantal dagen van 0 tot %(max)s in, niet “%(value)s”.")
+                % {"max": DUE_DAYS_MAX, "value": due_days}})
+        found.due_days = due_days
     found.budget_to_date = budget_to_date
     found.monthly_percentages = [str(Decimal(str(p))) for p in (monthly_percentages or [])]
     return save_recorded(found, actor=actor, reason=reason)

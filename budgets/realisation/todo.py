@@ -1,4 +1,5 @@
-"""Periods to enter, for whoever enters realisation for a member (director or finance)."""
+"""Periods to enter, for whoever enters realisation for a member (director or finance), due
+the cooperative's number of days after the period's end."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,5 +16,6 @@ def periods_todo(user, cooperative, roles):
     grid = reverse("realisation:grid", kwargs={"code": cooperative.code})
     return [Todo(_("Realisatie %(period)s van %(org)s invullen") % {
         "period": period.label, "org": org.name},
-        f"{grid}?jaar={period.budget_round.year}&periode={period.code}&org={org.code}")
+        f"{grid}?jaar={period.budget_round.year}&periode={period.code}&org={org.code}",
+        period.due)
         for period, org in periods_to_enter(user, cooperative)]

@@ -570,7 +570,8 @@ def settings_page(request, code):
                 cooperative=cooperative, period_kind=post.get("period_kind", ""),
                 warning_percent=threshold if threshold is not None else Decimal("10"),
                 budget_to_date=post.get("budget_to_date", ""), monthly_percentages=percentages,
-                actor=request.user, reason=post.get("reason") or _("instellingen gewijzigd"))
+                due_days=_whole_days(post.get("due_days", "")), actor=request.user,
+                reason=post.get("reason") or _("instellingen gewijzigd"))
         except ValueError as exc:
             context["errors"] = [str(exc)]
         except ValidationError as exc:
@@ -580,6 +581,17 @@ def settings_page(request, code):
         messages.success(request, _("De instellingen voor de realisatie zijn opgeslagen."))
         return redirect(_url("settings", code))
     return render(request, "realisation/settings.html", context)
+
+
+def _whole_days(raw: str) -> int | None:
+    """The number of days typed (empty: leave it as it is); ValueError in Dutch otherwise."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not raw.isascii():
+        raise ValueError(_("Inleveren binnen: “%(value)s” is geen aantal dagen; vul een heel "
+                           "getal in, bijvoorbeeld 15.") % {"value": raw[:20]})
+    return int(raw)
 
 
 def _month_fields(current: RealisationSettings, raw: list[str] | None):

@@ -16,6 +16,8 @@ class Kind(models.TextChoices):
     VOTE_CLOSING = "vote_closing", _("Een stemming sluit binnen 24 uur")
     VOTE_CLOSED = "vote_closed", _("Een stemming is gesloten, met het besluit")
     PERIOD_OPEN = "period_open", _("Een periode staat open om de realisatie in te vullen")
+    PERIOD_REMINDER = "period_reminder", _("Herinnering: de realisatie van een periode moet "
+                                           "worden ingediend")
     EXPORT_READY = "export_ready", _("Een export is klaar")
 
 
@@ -36,6 +38,7 @@ DEFAULT_DELIVERY = {
     Kind.VOTE_CLOSING: Delivery.IMMEDIATELY,
     Kind.VOTE_CLOSED: Delivery.OFF,
     Kind.PERIOD_OPEN: Delivery.IMMEDIATELY,
+    Kind.PERIOD_REMINDER: Delivery.IMMEDIATELY,
     Kind.EXPORT_READY: Delivery.OFF,
 }
 

@@ -57,7 +57,17 @@ def describe(kind: str, p: dict) -> tuple[str, str]:
     if kind == Kind.PERIOD_OPEN:
         return (_("Realisatie invullen: %(period)s") % p,
                 _("De periode %(period)s staat open. Vul de realisatie van %(organisation)s in "
-                  "en dien haar in.") % p)
+                  "en dien haar in.") % p
+                + (" " + _("Uiterlijk %(deadline)s.") % p if p["deadline"] != "–" else ""))
+    if kind == Kind.PERIOD_REMINDER:
+        if p.get("days") == 0:
+            return (_("Vandaag: realisatie %(period)s van %(organisation)s indienen") % p,
+                    _("De realisatie %(period)s van %(organisation)s is nog niet ingediend. "
+                      "Vandaag, %(deadline)s, is de laatste dag.") % p)
+        return (_("Herinnering: realisatie %(period)s van %(organisation)s, uiterlijk "
+                  "%(deadline)s") % p,
+                _("De realisatie %(period)s van %(organisation)s is nog niet ingediend. Dien "
+                  "haar in vóór of op %(deadline)s.") % p)
     if kind == Kind.EXPORT_READY:
         return (_("Export klaar: %(report)s") % p,
                 _("Uw export “%(report)s” staat klaar tot %(deadline)s.") % p)

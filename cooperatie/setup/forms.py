@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from budgets.realisation.models import PeriodKind
+from budgets.realisation.models import DUE_DAYS_MAX, PeriodKind
 from budgets.realisation.services import realisation_settings_get
 
 from ..models import Cooperative
@@ -48,10 +48,15 @@ class SettingsForm(forms.Form):
         label=_("Signaleringsdrempel (%)"), max_length=12,
         help_text=_("Een signaal als de realisatie tot nu toe meer dan dit percentage boven de "
                     "begroting tot nu toe ligt; het blokkeert nooit iets."))
+    due_days = forms.IntegerField(
+        label=_("Realisatie inleveren binnen (dagen)"), min_value=0, max_value=DUE_DAYS_MAX,
+        help_text=_("Zoveel dagen na het einde van een periode moet elke partner zijn "
+                    "realisatie hebben ingediend; een herinnering gaat 3 dagen ervoor en op die "
+                    "dag."))
     reason = reason_field()
 
     FIELDS = ("name", "code", "municipality", "quorum_percent", "majority", "voting_days",
-              "proxies_per_holder", "period_kind", "warning_percent")
+              "proxies_per_holder", "period_kind", "warning_percent", "due_days")
     OWN = 7  # the cooperative's own fields; the rest are the realisation's
 
     @classmethod
@@ -60,6 +65,7 @@ class SettingsForm(forms.Form):
         realisation = realisation_settings_get(cooperative)
         initial["period_kind"] = realisation.period_kind
         initial["warning_percent"] = dutch_number(realisation.warning_percent)
+        initial["due_days"] = realisation.due_days
         return cls(data, initial=initial)
 
     def clean_warning_percent(self):

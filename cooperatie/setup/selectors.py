@@ -91,7 +91,7 @@ ACTIONS = {"+": gettext_lazy("aangemaakt"), "~": gettext_lazy("gewijzigd"),
 
 # Settings that exist as defaults until first saved (their first record is a change of them).
 SETTINGS_DEFAULTS = {RealisationSettings: ("period_kind", "warning_percent", "budget_to_date",
-                                           "monthly_percentages")}
+                                           "monthly_percentages", "due_days")}
 
 
 def _sources(cooperative: Cooperative):

@@ -75,14 +75,15 @@ def cooperative_create(*, code: str, name: str, municipality: str = "", actor,
 
 SETTINGS = ("code", "name", "municipality", "quorum_percent", "majority", "voting_days",
             "proxies_per_holder")
-REALISATION = ("period_kind", "warning_percent")  # budgets.realisation's settings
+REALISATION = ("period_kind", "warning_percent", "due_days")  # budgets.realisation's settings
 
 
 @transaction.atomic
 def cooperative_settings_update(*, cooperative: Cooperative, values: dict, actor,
                                 reason: str) -> list[tuple[str, str, str]]:
     """Change the cooperative's name, code and voting rules (quorum, majority, the default
-    voting term), and the realisation's period kind and warning threshold, in one go;
+    voting term), and the realisation's period kind, warning threshold and the days within
+    which a period's realisation is due, in one go;
     returns (label, old, new) of what changed."""
     policy.ensure(actor, "cooperative.configure", cooperative)
     locked = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
@@ -105,7 +106,8 @@ def cooperative_settings_update(*, cooperative: Cooperative, values: dict, actor
                 cooperative=locked, period_kind=current.period_kind,
                 warning_percent=current.warning_percent,
                 budget_to_date=current.budget_to_date,
-                monthly_percentages=current.monthly_percentages, actor=actor, reason=reason)
+                monthly_percentages=current.monthly_percentages, due_days=current.due_days,
+                actor=actor, reason=reason)
             changed += more
     return changed
 

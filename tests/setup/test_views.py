@@ -67,7 +67,7 @@ def test_settings_are_saved_with_who_and_why(client, tom, django_assert_max_num_
         "name": "Tom in de buurt", "code": "tom", "municipality": "Alphen aan den Rijn",
         "quorum_percent": "60", "majority": "two_thirds", "voting_days": "14",
         "proxies_per_holder": "2", "period_kind": "quarter",
-        "warning_percent": "12,5", "reason": "nieuwe statuten"}, follow=True)
+        "warning_percent": "12,5", "due_days": "20", "reason": "nieuwe statuten"}, follow=True)
     text = response.content.decode()
     assert "quorum (%): 50 → 60" in text and "signaleringsdrempel (%): 10,00 → 12,50" in text
     tom.refresh_from_db()
@@ -76,21 +76,25 @@ def test_settings_are_saved_with_who_and_why(client, tom, django_assert_max_num_
     assert tom.history.first().history_change_reason == "nieuwe statuten"
     realisation = realisation_settings_get(tom)
     assert (realisation.period_kind, realisation.warning_percent) == ("quarter", Decimal("12.50"))
+    assert realisation.due_days == 20
     assert realisation.history.first().history_user.username == "tom-beheerder"
     history = client.get(reverse("setup:history", args=["tom"])).content.decode()
     assert "quorum (%): 50 → 60" in history
     assert "signaleringsdrempel (%): 10,00 → 12,50" in history
     assert "perioden: maanden → kwartalen" in history
+    assert "inleveren binnen (dagen na de periode): 15 → 20" in history
     assert history.count("nieuwe statuten") == 2  # the cooperative's row and realisation's
     bad = client.post(reverse("setup:index", args=["tom"]), {
         "name": "", "code": "tom met spaties", "quorum_percent": "150", "majority": "simple",
-        "voting_days": "0", "period_kind": "month", "warning_percent": "veel"})
+        "voting_days": "0", "period_kind": "month", "warning_percent": "veel",
+        "due_days": "-1"})
     assert bad.status_code == 400
     text = bad.content.decode()
     assert "Er is niets opgeslagen" in text and "Quorum (%)" in text
     assert "Signaleringsdrempel (%)</a>: &#x27;veel&#x27; is geen getal." in text
+    assert "Realisatie inleveren binnen (dagen)" in text.split("Er is niets opgeslagen")[1]
     tom.refresh_from_db()
-    assert tom.quorum_percent == 60
+    assert tom.quorum_percent == 60 and realisation_settings_get(tom).due_days == 20
 
 
 def test_upload_preview_confirm(client, tom, users, django_assert_max_num_queries):
