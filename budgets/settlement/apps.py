@@ -12,4 +12,4 @@ class SettlementConfig(AppConfig):
 
     def ready(self):
         # A settlement is a subject of the board's proposals (cooperatie/governance/).
-        from . import subject  # noqa: F401
+        from . import subject, todo  # noqa: F401  (and the treasurer's settlements to do)

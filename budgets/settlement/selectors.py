@@ -194,12 +194,45 @@ def paid_in_ledger(grant: LumpSumGrant) -> dict[int, Decimal]:
 
 def closing_settlement(grant: LumpSumGrant) -> Settlement | None:
     """The settlement in force when no new version is being prepared: its year is closed."""
+    found = blocking_settlement(grant)
+    return found if found is not None and found.is_adopted else None
+
+
+def blocking_settlement(grant: LumpSumGrant) -> Settlement | None:
+    """What keeps a new draft out: a version in preparation (draft or proposed), else the
+    version adopted (a change of it is a new version, `settlement_amend`)."""
     found = list(grant.settlements.filter(status__in=[Settlement.Status.ADOPTED,
                                                      *Settlement.OPEN_STATUSES])
                  .select_related("proposal__decision"))
-    if any(s.status in Settlement.OPEN_STATUSES for s in found):
-        return None
-    return next((s for s in found if s.is_adopted), None)
+    return (next((s for s in found if s.status in Settlement.OPEN_STATUSES), None)
+            or next((s for s in found if s.is_adopted), None))
+
+
+# A settlement is due for the providers' annual account: for Wmo and Jeugdwet providers by
+# 1 April of the year after the grant's year. No cooperative sets another date yet.
+DUE_MONTH, DUE_DAY = 4, 1
+
+
+def due_on(grant: LumpSumGrant) -> date:
+    return date(grant.year + 1, DUE_MONTH, DUE_DAY)
+
+
+def grants_to_settle(cooperative) -> list[tuple[LumpSumGrant, Settlement | None]]:
+    """What the treasurer still has to settle: each grant that may be drafted now (ready,
+    with nothing in the way: the same checks that refuse drafting too early), with None; and
+    each grant whose draft is not yet put to the board, with that draft."""
+    out = []
+    grants = (LumpSumGrant.objects.filter(cooperative=cooperative)
+              .exclude(settlements__status__in=[Settlement.Status.PROPOSED,
+                                                Settlement.Status.ADOPTED])
+              .select_related("funder", "cooperative").order_by("year", "id"))
+    for grant in grants:
+        blocking = blocking_settlement(grant)
+        if blocking is None and not readiness(grant)[0]:
+            out.append((grant, None))
+        elif blocking is not None and blocking.is_draft:
+            out.append((grant, blocking))
+    return out
 
 
 # --- is the year ready to settle? -------------------------------------------------------------

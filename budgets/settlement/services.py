@@ -320,16 +320,14 @@ def settlement_draft(*, grant: LumpSumGrant, actor, reason: str = "") -> Settlem
     already: a change is a new version (`settlement_amend`)."""
     grant = _lock_grant(grant.pk)
     policy.ensure(actor, "settlement.draft", grant.cooperative)
-    existing = list(grant.settlements.select_related("proposal__decision"))
-    open_one = next((s for s in existing if s.status in Settlement.OPEN_STATUSES), None)
-    if open_one is not None:
+    blocking = selectors.blocking_settlement(grant)
+    if blocking is not None and not blocking.is_adopted:
         raise ValidationError(_("Voor de lumpsum %(grant)s is al versie %(v)s van de "
                                 "vaststelling in voorbereiding (%(status)s); werk die bij.")
-                              % {"grant": grant, "v": open_one.version,
-                                 "status": open_one.get_status_display()})
-    adopted = next((s for s in existing if s.is_adopted), None)
-    if adopted is not None:
-        decision = adopted.proposal.decision
+                              % {"grant": grant, "v": blocking.version,
+                                 "status": blocking.get_status_display()})
+    if blocking is not None:
+        adopted, decision = blocking, blocking.proposal.decision
         raise ValidationError(_(
             "De lumpsum %(grant)s is al vastgesteld (versie %(v)s, besluit %(number)s van "
             "%(date)s) en wordt niet twee keer vastgesteld. Een wijziging is een nieuwe versie "

@@ -213,6 +213,7 @@ def grant_settlement(request, code, pk):
         "open": next((s for s in all_versions if s.status in Settlement.OPEN_STATUSES), None),
         "adopted": next((s for s in all_versions if s.is_adopted), None),
         "may_draft": policy.allowed(request.user, "settlement.draft", cooperative),
+        "due": selectors.due_on(grant),
     })
 
 
