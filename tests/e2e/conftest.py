@@ -31,6 +31,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed journey shows the end of the demo's worker and web logs: most failures that
+    only happen in CI (a task that never finished, a locked database) are told there."""
+    outcome = yield
+    report = outcome.get_result()
+    server = item.funcargs.get("app_server") if hasattr(item, "funcargs") else None
+    if report.when == "call" and report.failed and server:
+        for name in ("demo-worker.log", "demo-web.log"):
+            log = Path(server["data"], name)
+            if log.exists():
+                tail = log.read_text(errors="replace").splitlines()[-40:]
+                report.sections.append((name, "\n".join(tail)))
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
