@@ -8,10 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cooperatie import policy
-from cooperatie.history import create_recorded, save_recorded
+from cooperatie.history import (
+    create_recorded,
+    delete_recorded,
+    insert_recorded,
+    save_recorded,
+    update_recorded,
+)
 from cooperatie.models import Neighbourhood
 
 from . import ledger, notices
@@ -178,7 +183,10 @@ def _lock_editable(budget: PartnerBudget, actor) -> PartnerBudget:
 def budget_changes(budget: PartnerBudget, rows: list[LineInput]) -> list[LineChange]:
     """What `rows` would change in the budget: old → new, in the order given."""
     lines = budget.lines.all() if budget.pk else []
-    current = {(ln.neighbourhood_id, ln.funding_stream_id): ln for ln in lines}
+    return _changes({(ln.neighbourhood_id, ln.funding_stream_id): ln for ln in lines}, rows)
+
+
+def _changes(current: dict, rows: list[LineInput]) -> list[LineChange]:
     changes = []
     for row in rows:
         line = current.get((row.neighbourhood.pk, row.funding_stream.pk))
@@ -193,10 +201,17 @@ def budget_changes(budget: PartnerBudget, rows: list[LineInput]) -> list[LineCha
 
 def _check_dimensions(budget: PartnerBudget, rows: list[LineInput]) -> None:
     coop_id = budget.budget_round.cooperative_id
+    seen = set()
     for row in rows:
         if row.neighbourhood.cooperative_id != coop_id or \
                 row.funding_stream.cooperative_id != coop_id:
             raise ValidationError(_("Buurt of financieringsstroom hoort niet bij deze coöperatie."))
+        key = (row.neighbourhood.pk, row.funding_stream.pk)
+        if key in seen:
+            raise ValidationError(
+                _("%(hood)s met %(stream)s staat twee keer in de wijzigingen.")
+                % {"hood": row.neighbourhood.name, "stream": row.funding_stream.name})
+        seen.add(key)
 
 
 @transaction.atomic
@@ -205,30 +220,16 @@ def budget_lines_save(*, budget: PartnerBudget, rows: list[LineInput], expected_
     """Write the changed lines in one go, or nothing when the budget moved on meanwhile. An
     unsaved budget becomes a draft here, with its first change."""
     if budget.pk is None:
-        if not budget_changes(budget, rows):
+        if all(row.amount is None for row in rows):  # no lines yet: nothing would change
             return []
         _saved(budget, actor)
     locked = _lock_editable(budget, actor)
     if locked.version != expected_version:
         raise StaleBudget(locked, expected_version)
     _check_dimensions(locked, rows)
-    changes = budget_changes(locked, rows)
     lines = {(ln.neighbourhood_id, ln.funding_stream_id): ln for ln in locked.lines.all()}
-    created, updated = [], []
-    for change in changes:
-        line = lines.get((change.neighbourhood.pk, change.funding_stream.pk))
-        if change.new_amount is None:
-            line._history_user, line._change_reason = actor, reason
-            line.delete()
-            continue
-        if line is None:
-            line = BudgetLine(budget=locked, neighbourhood=change.neighbourhood,
-                              funding_stream=change.funding_stream)
-            created.append(line)
-        else:
-            updated.append(line)
-        line.amount, line.note = change.new_amount, change.new_note
-    _write_lines(created, updated, actor=actor, reason=reason)
+    changes = _changes(lines, rows)
+    _write_lines(locked, changes, lines, actor=actor, reason=reason)
     if changes:
         locked.version += 1
         save_recorded(locked, actor=actor, reason=reason)
@@ -236,16 +237,58 @@ def budget_lines_save(*, budget: PartnerBudget, rows: list[LineInput], expected_
     return changes
 
 
-def _write_lines(created: list[BudgetLine], updated: list[BudgetLine], *, actor,
+# A line as its table holds it, in the order the writes below pass its values.
+LINE_COLUMNS = ("id", "budget_id", "neighbourhood_id", "funding_stream_id", "amount", "note")
+
+
+def _write_lines(budget: PartnerBudget, changes: list[LineChange], lines: dict, *, actor,
                  reason: str) -> None:
-    """Validate every line, then write them in bulk with one history row each (who, why).
+    """Check every changed line, then write them in bulk as plain rows, with one history row
+    each (who, why): one statement per few hundred lines, no model instance per line.
 
     A line's budget, neighbourhood and stream are this budget's and this cooperative's
-    (_check_dimensions), and one line per neighbourhood and stream holds by construction and
-    by the database's unique constraint; so each line's own fields are checked here in
-    Python, not with full_clean's queries per line (an upload has up to tens of thousands)."""
+    (_check_dimensions), one line per neighbourhood and stream holds by construction and by
+    the database's unique constraint, and the amount and note are checked here against the
+    fields' own limits; so full_clean's queries per line are not needed (an upload has up to
+    tens of thousands)."""
+    _check_values(changes)
+    created, updated, deleted = [], [], []
+    for change in changes:
+        hood, stream = change.neighbourhood.pk, change.funding_stream.pk
+        line = lines.get((hood, stream))
+        if change.new_amount is None:
+            deleted.append((line.pk, budget.pk, hood, stream, line.amount, line.note))
+        elif line is None:
+            created.append((budget.pk, hood, stream, change.new_amount, change.new_note))
+        else:
+            updated.append((line.pk, budget.pk, hood, stream, change.new_amount,
+                            change.new_note))
+    recorded = {"actor": actor, "reason": reason}
+    if deleted:
+        delete_recorded(BudgetLine, LINE_COLUMNS, deleted, **recorded)
+    if updated:
+        update_recorded(BudgetLine, LINE_COLUMNS, updated, changed=("amount", "note"),
+                        **recorded)
+    if created:
+        insert_recorded(BudgetLine, LINE_COLUMNS[1:], created, **recorded)
+
+
+def _check_values(changes: list[LineChange]) -> None:
+    """Each new amount within the field's limits (a note's length is the reader's and the
+    grid's to check, as before); a line that is not gets Django's own messages
+    (clean_fields), naming the neighbourhood and stream."""
+    amount_field = BudgetLine._meta.get_field("amount")
+    largest = Decimal(10) ** (amount_field.max_digits - amount_field.decimal_places)
+    places = -amount_field.decimal_places
     errors = []
-    for line in created + updated:
+    for change in changes:
+        amount, note = change.new_amount, change.new_note
+        if amount is None or (isinstance(amount, Decimal) and amount.is_finite()
+                              and 0 <= amount < largest and amount.as_tuple().exponent >= places
+                              and isinstance(note, str)):
+            continue
+        line = BudgetLine(neighbourhood=change.neighbourhood,
+                          funding_stream=change.funding_stream, amount=amount, note=note)
         try:
             line.clean_fields(exclude=["budget", "neighbourhood", "funding_stream"])
         except ValidationError as exc:
@@ -254,12 +297,6 @@ def _write_lines(created: list[BudgetLine], updated: list[BudgetLine], *, actor,
                        for message in messages]
     if errors:
         raise ValidationError(errors)
-    if created:
-        bulk_create_with_history(created, BudgetLine, default_user=actor,
-                                 default_change_reason=reason)
-    if updated:
-        bulk_update_with_history(updated, BudgetLine, ["amount", "note"], default_user=actor,
-                                 default_change_reason=reason)
 
 
 def budget_line_set(*, budget: PartnerBudget, neighbourhood: Neighbourhood,

@@ -124,3 +124,66 @@ def test_board_opens_and_closes_rounds(tom, users):
     services.budget_round_close(budget_round=rnd, actor=users["tom-penningmeester"], reason="klaar")
     rnd.refresh_from_db()
     assert not rnd.is_open
+
+
+def _history(draft):
+    return list(BudgetLine.history.filter(budget_id=draft.pk).order_by("history_id")
+                .values_list("id", "history_type", "amount", "note", "history_user__username",
+                             "history_change_reason", "neighbourhood_id", "funding_stream_id"))
+
+
+def test_bulk_save_records_a_history_row_for_every_line_with_user_and_reason(
+        draft, hoods, streams, users, django_assert_max_num_queries):
+    """Created, changed and removed lines each get their own history row, written in bulk
+    (a constant number of queries, whatever the number of lines)."""
+    director = users["tom-directeur"]
+    cells = [(h, s) for h in hoods for s in streams][:12]
+    rows = [services.LineInput(h, s, Decimal(f"{i}.50"), f"regel {i}")
+            for i, (h, s) in enumerate(cells, start=1)]
+    with django_assert_max_num_queries(16):
+        services.budget_lines_save(budget=draft, rows=rows, expected_version=draft.version,
+                                   actor=director, reason="ingelezen")
+    lines = {(ln.neighbourhood_id, ln.funding_stream_id): ln for ln in draft.lines.all()}
+    assert len(lines) == 12
+    created = _history(draft)
+    assert created == [(lines[h.pk, s.pk].pk, "+", Decimal(f"{i}.50"), f"regel {i}",
+                        "tom-directeur", "ingelezen", h.pk, s.pk)
+                       for i, (h, s) in enumerate(cells, start=1)]
+
+    (h0, s0), (h1, s1) = cells[0], cells[1]
+    again = [services.LineInput(h0, s0, Decimal("99.00"), "hoger"),
+             services.LineInput(h1, s1, None)]
+    services.budget_lines_save(budget=draft, rows=again, expected_version=draft.version,
+                               actor=director, reason="bijgesteld")
+    later = _history(draft)[len(created):]
+    assert sorted(later, key=lambda r: r[1]) == [
+        (lines[h1.pk, s1.pk].pk, "-", Decimal("2.50"), "regel 2", "tom-directeur",
+         "bijgesteld", h1.pk, s1.pk),
+        (lines[h0.pk, s0.pk].pk, "~", Decimal("99.00"), "hoger", "tom-directeur",
+         "bijgesteld", h0.pk, s0.pk)]
+    assert draft.lines.count() == 11
+    assert draft.lines.get(neighbourhood=h0, funding_stream=s0).amount == Decimal("99.00")
+    # the history as the budget's history page reads it
+    assert lines[h0.pk, s0.pk].history.first().history_type == "~"
+
+
+def test_bad_values_are_refused_with_the_fields_own_messages(draft, hoods, streams, users):
+    rows = [services.LineInput(hoods[0], streams[0], Decimal("1.005")),
+            services.LineInput(hoods[1], streams[0], Decimal("-1.00")),
+            services.LineInput(hoods[2], streams[0], Decimal("1.00"))]
+    with pytest.raises(ValidationError) as refused:
+        services.budget_lines_save(budget=draft, rows=rows, expected_version=draft.version,
+                                   actor=users["tom-directeur"], reason="test")
+    messages = refused.value.messages
+    assert len(messages) == 2 and messages[0].startswith(f"{hoods[0].name}, {streams[0].name}: ")
+    assert not BudgetLine.objects.filter(budget=draft).exists()
+    assert not BudgetLine.history.filter(budget_id=draft.pk).exists()
+
+
+def test_the_same_cell_twice_is_refused(draft, hoods, streams, users):
+    rows = [services.LineInput(hoods[0], streams[0], Decimal("1.00")),
+            services.LineInput(hoods[0], streams[0], Decimal("2.00"))]
+    with pytest.raises(ValidationError, match="twee keer"):
+        services.budget_lines_save(budget=draft, rows=rows, expected_version=draft.version,
+                                   actor=users["tom-directeur"], reason="test")
+    assert not BudgetLine.objects.filter(budget=draft).exists()

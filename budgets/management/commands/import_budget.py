@@ -7,7 +7,7 @@ from django.db import transaction
 from budgets import excel, services
 from budgets.commands import add_budget_arguments, resolve
 from cooperatie.errors import error_lines
-from cooperatie.templatetags.money import euro
+from cooperatie.templatetags.money import euro_formatter
 
 
 class Command(BaseCommand):
@@ -43,25 +43,26 @@ class Command(BaseCommand):
         upload = excel.read_upload(data, budget=budget, filename=path.name)
         if upload.errors:
             raise ValidationError(upload.errors)
-        changes = services.budget_changes(budget, upload.rows)
         staff = services.staff_upload_preview(upload)
         reason = f"ingelezen uit {path.name}"
         if options["dry_run"]:
             # The same checks as the real run, rolled back: it fails exactly when that would.
-            services.budget_import_dry_run(budget=budget, upload=upload,
-                                           expected_version=budget.version, actor=actor,
-                                           reason=reason, submit=options["submit"])
+            changes = services.budget_import_dry_run(
+                budget=budget, upload=upload, expected_version=budget.version, actor=actor,
+                reason=reason, submit=options["submit"])
         else:
-            services.budget_import(budget=budget, upload=upload,
-                                   expected_version=budget.version, actor=actor, reason=reason)
+            changes = services.budget_import(budget=budget, upload=upload,
+                                             expected_version=budget.version, actor=actor,
+                                             reason=reason)
             if options["submit"]:
                 services.budget_submit(budget=budget, actor=actor,
                                        reason=f"ingediend na inlezen van {path.name}")
         # Only what went through is shown: a refused file prints no preview.
-        for c in changes:
-            formula = f"\t({c.formula})" if c.formula else ""
-            self.stdout.write(f"{c.neighbourhood.code}\t{c.funding_stream.code}\t"
-                              f"{euro(c.old_amount)} → {euro(c.new_amount)}{formula}")
+        euro = euro_formatter()
+        self.stdout.write("\n".join(
+            f"{c.neighbourhood.code}\t{c.funding_stream.code}\t{euro(c.old_amount)} → "
+            f"{euro(c.new_amount)}" + (f"\t({c.formula})" if c.formula else "")
+            for c in changes) + ("\n" if changes else ""), ending="")
         for line in staff:
             self.stdout.write(line)
         if options["dry_run"]:
