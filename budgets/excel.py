@@ -141,6 +141,37 @@ def _write_info_sheet(workbook, formats, budget_round, organisation) -> None:
     sheet.set_column(2, 2, 40)
 
 
+CHANGES_HEADER = ["Buurtcode", "Buurt", "Financieringsstroom", "Oud bedrag", "Nieuw bedrag",
+                  "Oude toelichting", "Nieuwe toelichting", "Formule"]
+
+
+def write_changes(output, changes) -> None:
+    """Every change an upload makes (services.LineChange), old beside new: the full list
+    behind the preview's first lines."""
+    workbook = xlsxwriter.Workbook(output, {"in_memory": True, "constant_memory": True})
+    header = workbook.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1})
+    money = workbook.add_format({"num_format": MONEY_FORMAT})
+    sheet = workbook.add_worksheet("Wijzigingen")
+    sheet.write_row(0, 0, CHANGES_HEADER, header)
+    for row, c in enumerate(changes, start=1):
+        sheet.write_string(row, 0, c.neighbourhood.code)
+        sheet.write_string(row, 1, c.neighbourhood.name)
+        sheet.write_string(row, 2, c.funding_stream.code)
+        for column, amount in ((3, c.old_amount), (4, c.new_amount)):
+            if amount is not None:
+                sheet.write_number(row, column, amount, money)
+        for column, text in ((5, c.old_note), (6, c.new_note), (7, c.formula)):
+            if text:
+                sheet.write_string(row, column, text)
+    sheet.set_column(0, 0, 14)
+    sheet.set_column(1, 1, 28)
+    sheet.set_column(2, 2, 20)
+    sheet.set_column(3, 4, 16)
+    sheet.set_column(5, 6, 40)
+    sheet.freeze_panes(1, 0)
+    workbook.close()
+
+
 # --- reading an upload ----------------------------------------------------------------------
 
 

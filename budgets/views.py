@@ -15,14 +15,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cooperatie import policy
-from cooperatie import spreadsheets as ss
 from cooperatie.errors import error_lines
 from cooperatie.models import Area
 from cooperatie.selectors import cooperative_for
 from partners.models import Organisation
 from partners.parsing import parse_day
 
-from . import excel, notices, selectors, services
+from . import excel, notices, selectors, services, uploads
 from .amounts import parse_amount
 from .ledger import balance
 from .models import BudgetRound, PartnerBudget
@@ -359,13 +358,12 @@ def budget_upload(request, code):
 
 
 def _upload_preview(request, context, budget, data: bytes, name: str):
-    """Read a workbook for the budget and show what it would change; saved on confirm."""
+    """Read and check a workbook for the budget, keep what it read and show what it would
+    change (the preview page); saved on confirm, without reading the workbook again."""
     upload = excel.read_upload(data, budget=budget, filename=name)
     try:
         if upload.errors:
             raise ValidationError(upload.errors)
-        changes = services.budget_changes(budget, upload.rows)
-        staff_changes = services.staff_upload_preview(upload)
         # The preview shows only what the real import would accept.
         services.budget_import_dry_run(budget=budget, upload=upload,
                                        expected_version=budget.version,
@@ -373,13 +371,80 @@ def _upload_preview(request, context, budget, data: bytes, name: str):
     except ValidationError as exc:
         context["errors"] = error_lines(exc)
         return render(request, "budgets/upload.html", context, status=400)
-    token = ss.pending.stash(data)
+    previous = request.session.get("budget_upload") or {}
+    if previous.get("token"):
+        uploads.drop(previous["token"])  # one upload waits per user's session
+    kept = uploads.keep(upload, data=data, budget=budget, actor=request.user, name=name)
     request.session["budget_upload"] = {
-        "token": token, "budget": budget.pk, "version": budget.version,
+        "token": kept.token, "checksum": kept.checksum, "budget": budget.pk,
         "round": budget.budget_round_id, "organisation": budget.organisation_id,
-        "name": name}
-    context.update(changes=changes, staff_changes=staff_changes, token=token)
-    return render(request, "budgets/upload_preview.html", context)
+        "from_year": context["from_year"].pk if context.get("from_year") else None}
+    return redirect(_upload_url("budget_upload_preview", budget, context["cooperative"]))
+
+
+def _upload_url(name, budget, cooperative) -> str:
+    return (f"{_url(name, cooperative.code)}?jaar={budget.budget_round.year}"
+            f"&org={budget.organisation.code}")
+
+
+def _kept(request, budget, *, token=None, checksum=None, take=False) -> uploads.Kept:
+    """The upload this user previewed for this budget: the token (from the form, else the
+    session) must be the session's, and for this budget; raises uploads.NotKept."""
+    pending = request.session.get("budget_upload") or {}
+    token = token if token is not None else pending.get("token")
+    if not token or pending.get("token") != token or pending.get("budget") != budget.pk \
+            or (pending.get("round"), pending.get("organisation")) != (
+                budget.budget_round_id, budget.organisation_id):
+        raise uploads.expired() if not pending else uploads.foreign()
+    if checksum and checksum != pending.get("checksum"):
+        raise uploads.foreign()  # a confirmation for another file than the one previewed
+    checksum = pending.get("checksum")
+    if take:
+        return uploads.take(token, budget=budget, actor=request.user, checksum=checksum)
+    return uploads.peek(token, budget=budget, actor=request.user, checksum=checksum)
+
+
+@login_required
+def budget_upload_preview(request, code):
+    """What the kept upload would change: counts, totals and the first changes, with the full
+    list to download. A GET: nothing is written."""
+    cooperative, budget = _own_budget(request, code)
+    try:
+        kept = _kept(request, budget)
+    except uploads.NotKept as refused:
+        messages.error(request, refused.message)
+        return redirect(_upload_url("budget_upload", budget, cooperative))
+    if kept.version != budget.version:
+        messages.error(request, _("De begroting is intussen gewijzigd; upload het bestand "
+                                  "opnieuw om de nieuwe verschillen te zien."))
+        return redirect(_upload_url("budget_upload", budget, cooperative))
+    changes = services.budget_changes(budget, kept.upload.rows)
+    from_year = request.session["budget_upload"].get("from_year")
+    return render(request, "budgets/upload_preview.html", {
+        "cooperative": cooperative, "budget": budget, "kept": kept, "changes": changes,
+        "first_changes": changes[:uploads.PREVIEW_CHANGES],
+        "summary": uploads.summary(budget, changes),
+        "staff_changes": services.staff_upload_preview(kept.upload),
+        "from_year": PartnerBudget.objects.filter(pk=from_year).select_related(
+            "budget_round").first() if from_year else None,
+    })
+
+
+@login_required
+def budget_upload_changes(request, code):
+    """Every change of the kept upload, as a workbook."""
+    cooperative, budget = _own_budget(request, code)
+    try:
+        kept = _kept(request, budget)
+    except uploads.NotKept as refused:
+        messages.error(request, refused.message)
+        return redirect(_upload_url("budget_upload", budget, cooperative))
+    output = io.BytesIO()
+    excel.write_changes(output, services.budget_changes(budget, kept.upload.rows))
+    output.seek(0)
+    name = (f"wijzigingen-{cooperative.code}-{budget.budget_round.year}-"
+            f"{budget.organisation.code}.xlsx")
+    return FileResponse(output, as_attachment=True, filename=name)
 
 
 @login_required
@@ -402,32 +467,24 @@ def budget_from_last_year(request, code):
     return _upload_preview(request, context, budget, output.getvalue(), name)
 
 
-def _pending_upload(request, budget) -> dict | None:
-    """The upload this user previewed for this budget (the token in the form must match)."""
-    pending = request.session.get("budget_upload") or {}
-    mine = (budget.pk, budget.budget_round_id, budget.organisation_id)
-    if (pending.get("budget"), pending.get("round"), pending.get("organisation")) != mine or \
-            pending.get("token") != request.POST.get("token"):
-        return None
-    return pending
-
-
 @login_required
 @require_POST
 def budget_upload_confirm(request, code):
+    """Import the kept upload, once: what the preview showed, without reading the workbook
+    again. A token that is not the user's latest upload for this budget, for this file, or
+    one already confirmed, is refused and nothing is written."""
     cooperative, budget = _own_budget(request, code)
     back = f"{_url('budget_grid', code)}?jaar={budget.budget_round.year}"
-    pending = _pending_upload(request, budget)
-    data = ss.pending.fetch(pending["token"]) if pending else None
-    if data is None:
-        messages.error(request, _("Deze upload is verlopen; upload het bestand opnieuw."))
-        return redirect(back)
-    upload = excel.read_upload(data, budget=budget, filename=pending.get("name", ""))
     try:
-        if upload.errors:
-            raise ValidationError(upload.errors)
+        kept = _kept(request, budget, token=request.POST.get("token", ""),
+                     checksum=request.POST.get("checksum", ""), take=True)
+    except uploads.NotKept as refused:
+        messages.error(request, refused.message)
+        return redirect(back)
+    request.session.pop("budget_upload", None)
+    try:
         changes = services.budget_import(
-            budget=budget, upload=upload, expected_version=pending["version"],
+            budget=budget, upload=kept.upload, expected_version=kept.version,
             actor=request.user, reason=_("Excel-bestand ingelezen"),
         )
         messages.success(request, _("Ingelezen: %(n)s wijziging(en).") % {"n": len(changes)})
@@ -436,9 +493,6 @@ def budget_upload_confirm(request, code):
                                   "Upload het bestand opnieuw om de nieuwe verschillen te zien."))
     except ValidationError as exc:
         messages.error(request, " ".join(error_lines(exc)))
-    finally:
-        ss.pending.discard(pending["token"])
-        request.session.pop("budget_upload", None)
     return redirect(back)
 
 
@@ -446,9 +500,12 @@ def budget_upload_confirm(request, code):
 @require_POST
 def budget_upload_cancel(request, code):
     cooperative, budget = _own_budget(request, code)
-    pending = _pending_upload(request, budget)
-    if pending:
-        ss.pending.discard(pending["token"])
+    try:
+        kept = _kept(request, budget, token=request.POST.get("token", ""))
+    except uploads.NotKept:
+        pass
+    else:
+        uploads.drop(kept.token)
         request.session.pop("budget_upload", None)
         messages.info(request, _("De upload is geannuleerd; er is niets gewijzigd."))
     return redirect(f"{_url('budget_grid', code)}?jaar={budget.budget_round.year}")

@@ -9,6 +9,7 @@ of the template; `partners.services.staff_upload_apply` applies what was read.
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -45,6 +46,28 @@ class InzetChanges(list):
     def plan(self):
         return commitments_plan(budget_round=self.budget_round, organisation=self.organisation,
                                 commitments=self)
+
+    def plain(self) -> list[list]:
+        """The commitments as JSON values (kept between an upload's preview and confirm)."""
+        return [[c.team.pk, c.expertise.pk, str(c.fte), str(c.annual_cost),
+                 c.period_start.isoformat(), c.period_end.isoformat(), c.note, c.row]
+                for c in self]
+
+    @classmethod
+    def from_plain(cls, items: list[list], *, budget_round, organisation) -> "InzetChanges":
+        """Back from `plain`; a team or expertise gone since is a KeyError."""
+        cooperative = budget_round.cooperative
+        teams = Team.objects.in_bulk({i[0] for i in items})
+        expertises = Expertise.objects.in_bulk({i[1] for i in items})
+        changes = cls(budget_round=budget_round, organisation=organisation)
+        for team, expertise, fte, cost, start, end, note, row in items:
+            if teams[team].cooperative_id != cooperative.pk:
+                raise KeyError(team)
+            changes.append(CommitmentInput(
+                team=teams[team], expertise=expertises[expertise], fte=Decimal(fte),
+                annual_cost=Decimal(cost), period_start=date.fromisoformat(start),
+                period_end=date.fromisoformat(end), note=note, row=row))
+        return changes
 
 
 # --- writing --------------------------------------------------------------------------------

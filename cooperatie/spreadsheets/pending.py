@@ -53,6 +53,25 @@ def fetch(token) -> bytes | None:
         return None
 
 
+def claim(token) -> bytes | None:
+    """Like fetch, but the upload is taken away at once: of two confirmations of one upload
+    (a double click, two tabs) only the first gets it."""
+    path = _path(token)
+    if path is None:
+        return None
+    taken = path.with_name(f"{path.stem}.{secrets.token_hex(8)}.taken")
+    try:
+        path.rename(taken)  # atomic: only one renamer finds the file
+    except FileNotFoundError:
+        return None
+    try:
+        if taken.stat().st_mtime < time.time() - _max_age():
+            return None
+        return taken.read_bytes()
+    finally:
+        taken.unlink(missing_ok=True)
+
+
 def discard(token) -> None:
     path = _path(token)
     if path is not None:

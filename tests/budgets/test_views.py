@@ -144,7 +144,7 @@ def test_upload_preview_then_confirm(client, draft, hoods, streams):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("begroting.xlsx", data)
-    preview = client.post(url("budget_upload"), {"file": upload})
+    preview = client.post(url("budget_upload"), {"file": upload}, follow=True)
     html = preview.content.decode()
     assert preview.status_code == 200 and "€\xa02.500,10" in html
     assert not BudgetLine.objects.filter(budget=draft).exists()  # preview changes nothing
@@ -359,7 +359,8 @@ def test_preview_shows_the_formula_and_cancel_removes_the_upload(client, draft, 
     login(client, "tom-directeur")
     data = fill(template_bytes(draft), {(hoods[0].code, streams[0].code): "=12*4500"})
     data = saved_results(data, "xl/worksheets/sheet1.xml", {"D2": 54000})
-    preview = client.post(url("budget_upload"), {"file": SimpleUploadedFile("b.xlsx", data)})
+    preview = client.post(url("budget_upload"), {"file": SimpleUploadedFile("b.xlsx", data)},
+                          follow=True)
     html = preview.content.decode()
     assert "=12*4500 →</span> €\xa054.000,00" in html
     assert f"{streams[0].name} <span class=\"muted\">{streams[0].code}</span>" in html
@@ -524,7 +525,7 @@ def test_start_from_last_years_submitted_budget_previewed_like_an_upload(client,
     login(client, "tom-directeur")
     grid = client.get(url("budget_grid")).content.decode()
     assert "Begroting 2025 overnemen…" in grid
-    preview = client.post(url("budget_from_last_year"), {"jaar": 2026})
+    preview = client.post(url("budget_from_last_year"), {"jaar": 2026}, follow=True)
     html = preview.content.decode()
     assert preview.status_code == 200 and "Controleer de wijzigingen" in html
     assert "Uw ingediende begroting van 2025 als begin" in html
