@@ -141,7 +141,7 @@ def test_rows_past_the_declared_dimension_are_read(client, tmp_path, settings, t
     data = files.with_sheet(budget_template(budget), "Begroting", files.sheet_xml(
         f'<row r="1">{head}</row>{row3}', dimension="A1:E2"))
     response = client.post(reverse("budget_upload", args=["tom"]),
-                           {"file": SimpleUploadedFile("begroting.xlsx", data)})
+                           {"file": SimpleUploadedFile("begroting.xlsx", data)}, follow=True)
     assert response.status_code == 200, response.content.decode()
     assert "€\xa0777,77" in response.content.decode()
 
