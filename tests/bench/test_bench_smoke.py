@@ -48,6 +48,12 @@ def test_quick_run_writes_every_figure(tmp_path):
     assert imported["lines"] == latest["dataset"]["neighbourhoods"] * \
         latest["dataset"]["funding_streams"]
     assert imported["lines_per_second"] > 0 and imported["read_seconds"] >= 0
+    for path in ("web", "command"):  # wall and CPU time, as the user goes through it
+        assert imported[path]["seconds"] > 0 and imported[path]["cpu_seconds"] > 0
+        assert imported[path]["lines_per_second"] > 0
+        assert imported[path]["cpu_lines_per_second"] > 0
+    assert set(imported["web"]["steps"]) == {"upload", "preview", "confirm"}
+    assert 0 < imported["web"]["preview_kilobytes"] < 300
     realised = latest["realisation_import"]
     assert realised["lines"] == imported["lines"] and realised["lines_per_second"] > 0
     assert latest["dataset"]["realisation_periods"] == 12
@@ -66,7 +72,8 @@ def test_quick_run_writes_every_figure(tmp_path):
     assert history["service_ratio"] > 0
 
     assert set(latest["aims"]) == {"page_p95_ms", "query_counts_constant",
-                                   "import_lines_per_second", "export_ratio",
+                                   "import_lines_per_second", "import_command_lines_per_second",
+                                   "export_ratio",
                                    "export_peak_mb", "history_ratio", "realisation_page_p95_ms",
                                    "realisation_import_lines_per_second"}
     assert all(isinstance(a["met"], bool) for a in latest["aims"].values())
