@@ -90,6 +90,36 @@ def append(postings: list[tuple[LedgerTransaction, list[LedgerEntry]]]) -> None:
 
 
 @transaction.atomic
+def append_rows(postings: list[tuple[tuple, list[tuple]]], *, hood_areas: dict[int, int],
+                team_areas: dict[int, int]) -> None:
+    """`append` and `post` for a bulk load of millions of entries (the scale data), without a
+    model instance per row: each posting as its chain.TRANSACTION_FIELDS values and its
+    entries as chain.ENTRY_FIELDS values (ready for the database: ints, str, Decimal, an aware
+    posted_at), chained the same way, and added to the running balances as `post` adds them
+    (`hood_areas`, `team_areas`: the area of each neighbourhood and team)."""
+    from cooperatie import bulk
+
+    if not postings:
+        return
+    cooperatives = sorted({fields[0] for fields, _ in postings})
+    list(Cooperative.objects.select_for_update().filter(pk__in=cooperatives).values_list("pk"))
+    heads = {pk: chain.head(pk) for pk in cooperatives}
+    ids = bulk.reserve_ids(LedgerTransaction, len(postings))
+    at = chain.TRANSACTION_FIELDS.index("posted_at")
+    transactions, entries = [], []
+    for pk, (fields, own) in zip(ids, postings, strict=True):
+        heads[fields[0]] = digest = chain.link(heads[fields[0]], fields, own)
+        row = list(fields)
+        row[at] = bulk.db_value(LedgerTransaction, "posted_at", row[at])
+        transactions.append((pk, *row, digest))
+        entries += [(pk, *entry) for entry in own]
+    bulk.insert(LedgerTransaction, ["id", *chain.TRANSACTION_FIELDS, "chain_hash"], transactions)
+    bulk.insert(LedgerEntry, ["transaction_id", *chain.ENTRY_FIELDS], entries)
+    _add_values_to_balances([entry for _, own in postings for entry in own], hood_areas,
+                            team_areas)
+
+
+@transaction.atomic
 def repost(*, cooperative, year: int, kind: str, source_type: str, source_id: int,
            description: str, reason: str, actor, entries: list[dict]) -> LedgerTransaction:
     """Replace the source's live posting: reverse it (if any), then post anew."""
@@ -142,18 +172,29 @@ def _areas(entries) -> tuple[dict[int, int], dict[int, int]]:
 
 def _add_to_balances(entries: list[LedgerEntry]) -> None:
     """Add the new entries to the running balances (an upsert per key, in this transaction)."""
-    if not entries:
-        return
-    hoods, teams = _areas(entries)
+    if entries:
+        _add_values_to_balances([chain.values(e, chain.ENTRY_FIELDS) for e in entries],
+                                *_areas(entries))
+
+
+_E = {name: i for i, name in enumerate(chain.ENTRY_FIELDS)}
+
+
+def _add_values_to_balances(entries: list[tuple], hoods: dict[int, int],
+                            teams: dict[int, int]) -> None:
+    """Entries as chain.ENTRY_FIELDS values; `hoods` and `teams` give their areas."""
+    coop, year, kind, amount = _E["cooperative_id"], _E["year"], _E["kind"], _E["amount"]
+    org, hood, stream = _E["organisation_id"], _E["neighbourhood_id"], _E["funding_stream_id"]
+    team, period = _E["team_id"], _E["period_id"]
     totals_by_key: dict[tuple, int] = defaultdict(int)
     by_hood: dict[tuple, int] = defaultdict(int)
     for e in entries:
-        area = hoods.get(e.neighbourhood_id) or teams.get(e.team_id) or 0
-        head = (e.cooperative_id, e.year, e.kind, e.period_id or 0)
-        cents = _cents(e.amount)
-        totals_by_key[(*head, e.organisation_id or 0, area, e.funding_stream_id or 0)] += cents
-        if e.neighbourhood_id:
-            by_hood[(*head, e.neighbourhood_id)] += cents
+        area = hoods.get(e[hood]) or teams.get(e[team]) or 0
+        head = (e[coop], e[year], str(e[kind]), e[period] or 0)
+        cents = _cents(e[amount])
+        totals_by_key[(*head, e[org] or 0, area, e[stream] or 0)] += cents
+        if e[hood]:
+            by_hood[(*head, e[hood])] += cents
     _upsert(LedgerBalance, ["cooperative_id", "year", "kind", "period", "organisation", "area",
                             "funding_stream"], totals_by_key)
     _upsert(NeighbourhoodBalance, ["cooperative_id", "year", "kind", "period", "neighbourhood"],

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from bench.suite import pages_of
 from budgets import selectors
 from cooperatie.models import Cooperative
+from fixtures import scale
 from fixtures.scale import ScaleSpec, generate
 
 # Both above the page size (set to 20 here), so both show one area at a time, as a large
@@ -74,3 +75,47 @@ def test_a_large_cooperatives_pages_show_areas_not_every_row(monkeypatch, client
     area = cooperative.areas.order_by("name").first()
     plan = client.get(f"{url}?gebied={area.code}").content.decode()
     assert 'id="verdeling-buurten"' in plan and area.neighbourhoods.first().code in plan
+
+
+# A tenth and the whole, as the benchmark's medium and large: the same partners and years,
+# ten times the neighbourhoods, teams and lines, in areas of uneven size (a fifth of
+# fixtures.scale.AREA_SIZES, one cycle of 34 neighbourhoods in the tenth, ten in the whole;
+# the largest area has 12 neighbourhoods in both).
+AREAS = (12, 7, 5, 4, 3, 2, 1)
+TENTH = ScaleSpec(cooperatives=1, partners=4, neighbourhoods=34, teams=10, years=2, seed=5,
+                  prefix="pt")
+WHOLE = ScaleSpec(cooperatives=1, partners=4, neighbourhoods=340, teams=100, years=2, seed=5,
+                  prefix="pw")
+ONE_AREA = {"pooled budget, one area (board)", "coverage matrix, one area (board)",
+            "budget vs actual, one area per neighbourhood (board)"}
+
+
+def one_area_queries(cooperative) -> dict[str, int]:
+    counts = {}
+    for page, username, url in pages_of(cooperative):
+        if page in ONE_AREA:
+            client = Client()
+            client.force_login(get_user_model().objects.get(username=username))
+            assert client.get(url).status_code == 200, (page, url)
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)
+            assert response.status_code == 200, (page, url)
+            counts[page] = len(captured)
+    return counts
+
+
+@pytest.mark.django_db
+def test_a_one_area_page_runs_as_many_queries_in_a_cooperative_ten_times_the_size(monkeypatch):
+    monkeypatch.setattr(selectors, "PAGE_NEIGHBOURHOODS", 20)
+    monkeypatch.setattr(scale, "AREA_SIZES", AREAS)
+    generate(TENTH)
+    generate(WHOLE)
+    tenth, whole = (Cooperative.objects.get(code=spec.code(0)) for spec in (TENTH, WHOLE))
+    assert whole.neighbourhoods.count() == 10 * tenth.neighbourhoods.count()
+    assert whole.areas.count() == 10 * tenth.areas.count()
+    largest = {c.code: max(a.neighbourhoods.count() for a in c.areas.all())
+               for c in (tenth, whole)}
+    assert largest == {tenth.code: 12, whole.code: 12}
+    small, large = one_area_queries(tenth), one_area_queries(whole)
+    assert set(small) == ONE_AREA
+    assert large == small

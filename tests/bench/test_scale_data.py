@@ -8,8 +8,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from budgets.ledger import live_posting
+from budgets import chain
+from budgets.ledger import balances_differences, live_posting
 from budgets.models import BudgetLine, LedgerEntry, LedgerTransaction, PartnerBudget
+from budgets.realisation.models import PartnerRealisation, RealisationLine
+from budgets.realisation.services import posting_entries
 from budgets.selectors import pooled_budget, pooled_total
 from budgets.services import _posting_entries
 from cooperatie.models import Cooperative, Team
@@ -94,6 +97,38 @@ def test_submitted_budgets_are_in_the_ledger_as_budget_submit_posts_them():
     in_kind = LedgerEntry.objects.filter(cooperative__code__startswith="z",
                                          kind=LedgerEntry.Kind.IN_KIND)
     assert in_kind.exists()
+
+
+def _as_posted(entries: list[dict], fields) -> Counter:
+    return Counter(tuple({"organisation_id": e.get("organisation_id"), "team_id": e.get("team_id"),
+                          "period_id": e.get("period_id"), **e}.get(f) for f in fields)
+                   for e in entries)
+
+
+@pytest.mark.django_db
+def test_realisation_is_in_the_ledger_as_realisation_submit_posts_it_chained_and_balanced():
+    generate(SPEC)
+    fields = ("kind", "amount", "organisation_id", "neighbourhood_id", "funding_stream_id",
+              "team_id", "period_id")
+    for cooperative in Cooperative.objects.filter(code__startswith="z"):
+        realisations = PartnerRealisation.objects.filter(
+            period__budget_round__cooperative=cooperative)
+        assert realisations.count() == 12 * PartnerBudget.objects.filter(
+            budget_round__cooperative=cooperative, budget_round__year=2026,
+            status=PartnerBudget.Status.SUBMITTED).count() > 0
+        for realisation in realisations.select_related("period"):
+            posting = live_posting("realisation", realisation.pk)
+            assert posting.kind == LedgerTransaction.Kind.REALISATION
+            posted = Counter(tuple(e) for e in posting.entries.values_list(*fields))
+            assert posted == _as_posted(posting_entries(realisation, realisation.period), fields)
+        lines = RealisationLine.objects.filter(realisation__in=realisations)
+        assert RealisationLine.history.filter(id__in=lines.values("id")).count() == (
+            lines.count()) > 0
+        # The hash chain recomputes and the running balances equal the sums of the entries.
+        check = chain.verify(cooperative.pk)
+        assert check.intact and check.checked == LedgerTransaction.objects.filter(
+            cooperative=cooperative).count()
+        assert balances_differences(cooperative) == []
 
 
 @pytest.mark.django_db
