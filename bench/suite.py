@@ -10,7 +10,6 @@ import json
 import os
 import platform
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -90,7 +89,7 @@ def ensure_data(mode: str, only_large: bool = False) -> dict:
         if Cooperative.objects.filter(code__startswith=options["prefix"]).exists():
             continue
         log(f"generating the {label} dataset …")
-        started, cpu = time.perf_counter(), _cpu_seconds()
+        started, cpu = time.perf_counter(), time.process_time()
         stdout = io.StringIO()
         call_command("generate_scale_data", force=True, stdout=stdout, **options)
         seconds = time.perf_counter() - started
@@ -98,13 +97,8 @@ def ensure_data(mode: str, only_large: bool = False) -> dict:
         # CPU time beside the wall time: on a shared machine the wall time holds the wait for
         # a core (on PostgreSQL it is the client's side only).
         out[label] = {"seconds": round(seconds, 2),
-                      "cpu_seconds": round(_cpu_seconds() - cpu, 2), "options": options}
+                      "cpu_seconds": round(time.process_time() - cpu, 2), "options": options}
     return out
-
-
-def _cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def largest(prefix: str) -> Cooperative:
