@@ -343,7 +343,13 @@ def check_period(obj) -> None:
         raise ValidationError(
             {"valid_to": _("De einddatum ligt vóór de begindatum.")}
         )
-from .evaluation.models import Indicator, Measurement  # noqa: E402,F401
+from .evaluation.models import (  # noqa: E402,F401
+    Indicator,
+    IndicatorTarget,
+    Measurement,
+    TargetLine,
+    TargetSet,
+)
 from .governance.models import (  # noqa: E402,F401
     Comment,
     Decision,

@@ -218,6 +218,11 @@ RULES: dict[str, Rule] = {
     "proposal.close": lambda r, proposal: r.closer,
     "decision.view": lambda r, coop: r.member,
     "indicator.manage": lambda r, coop: r.board,
+    # Targets per year: the board or the cooperative's finance drafts them and puts them to
+    # the board, which decides; what went to the board is open to every member.
+    "targets.draft": lambda r, coop: r.board or r.finance,
+    "targets.view": lambda r, target_set: r.member if not target_set.is_draft
+    else r.board or r.finance or r.superuser,
     "measurement.enter": lambda r, coop: r.board or r.administrator,
     # Realisation: the board or the cooperative's finance sets it up and opens and closes
     # periods; a partner's director or finance, or the cooperative's finance, enters it.

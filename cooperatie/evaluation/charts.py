@@ -37,7 +37,7 @@ def describe(row: ScorecardRow) -> str:
             shown = _fmt(point.value, unit)
         parts.append(f"{point.label}: {shown}")
     text = "; ".join(parts) if parts else _("nog geen metingen")
-    if row.indicator.target is not None:
+    if row.target is not None:
         text += ". " + _("Streefwaarde %(target)s.") % {"target": row.target_display}
     return text
 
@@ -45,7 +45,7 @@ def describe(row: ScorecardRow) -> str:
 def trend_svg(row: ScorecardRow, uid: str) -> SafeString:
     unit = row.indicator.unit
     points = row.trend
-    target = row.indicator.target
+    target = row.target
     known = [p.value for p in points if p.value is not None]
     scale = known + ([target] if target is not None else [])
     title_id, desc_id = f"{uid}-t", f"{uid}-d"

@@ -310,6 +310,7 @@ def template_workbook(cooperative: Cooperative, year: int, period: str) -> bytes
     indicators = [i for i in Indicator.objects.filter(cooperative=cooperative)
                   .order_by("aim", "position", "name") if not i.is_derived and i.covers(year)]
     indicators.sort(key=lambda i: Indicator.Aim.values.index(i.aim))
+    targets = selectors.targets_for(indicators, year)
     scopes = selectors.scopes_of(cooperative)
     filled = [s for s in scopes if s.kind in (Measurement.Scope.COOPERATIVE,
                                               Measurement.Scope.TEAM)]
@@ -367,8 +368,8 @@ def template_workbook(cooperative: Cooperative, year: int, period: str) -> bytes
         info.write_string(r, 2, str(indicator.get_aim_display()))
         info.write_string(r, 3, str(indicator.get_unit_display()))
         info.write_string(r, 4, str(indicator.get_direction_display()))
-        if indicator.target is not None:
-            info.write_number(r, 5, float(indicator.target), number)  # float ok: a cell
+        if targets[indicator.pk] is not None:  # float ok: a cell
+            info.write_number(r, 5, float(targets[indicator.pk]), number)
         info.write_string(r, 6, _what_to_fill(indicator))
         info.write_string(r, 7, indicator.years_label)
 

@@ -4,9 +4,11 @@ Only aggregates are stored (counts, averages, percentages per team, neighbourhoo
 whole cooperative); nothing about individual clients.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -154,10 +156,14 @@ class Indicator(models.Model):
 
     @property
     def target_display(self) -> str:
-        if self.target is None:
+        return self.target_label(self.target)
+
+    def target_label(self, target) -> str:
+        """A target as the scorecard shows it: "≥ 8,0", "≤ 5,0%", or "geen"."""
+        if target is None:
             return gettext("geen")
         sign = "≥" if self.direction == self.Direction.HIGHER else "≤"
-        return f"{sign}\u00a0{self.display(self.target)}"
+        return f"{sign}\u00a0{self.display(target)}"
 
     @property
     def baseline_display(self) -> str:
@@ -449,3 +455,117 @@ class Measurement(models.Model):
                 "Er is al een meting van '%(name)s' voor %(scope)s in %(period)s. "
                 "Wijzig die meting in plaats van een nieuwe in te voeren."
             ) % {"name": indicator.name, "scope": self.scope_label, "period": self.period_label})
+
+
+class IndicatorTarget(models.Model):
+    """The target of an indicator for one year, set by a decision of the board (streefwaarden
+    of a year). A year without one has the indicator's own target (`Indicator.target`, the
+    standing target); every change is in the history with the decision's number."""
+
+    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="year_targets",
+                                  verbose_name=_("indicator"))
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    target = models.DecimalField(_("streefwaarde"), max_digits=14, decimal_places=4)
+    decision = models.ForeignKey("cooperatie.Decision", models.PROTECT, null=True, blank=True,
+                                 related_name="indicator_targets", verbose_name=_("besluit"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("streefwaarde van een jaar")
+        verbose_name_plural = _("streefwaarden per jaar")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"],
+                                    name="indicator_target_once_per_year"),
+            models.CheckConstraint(condition=YEAR_SANE, name="indicator_target_year_sane"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.year}: {self.indicator.target_label(self.target)}"
+
+    @property
+    def cooperative(self):
+        return self.indicator.cooperative
+
+    @property
+    def label(self) -> str:
+        return self.indicator.target_label(self.target)
+
+
+class TargetSet(models.Model):
+    """The targets for one year that the board is asked to set: drafted (editable), put to
+    the board as a proposal of kind 'targets' (frozen), then adopted (its lines become the
+    year's targets) or rejected (nothing changes)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("concept")
+        PROPOSED = "proposed", _("voorgelegd aan het bestuur")
+        ADOPTED = "adopted", _("vastgesteld")
+        REJECTED = "rejected", _("verworpen")
+
+    OPEN_STATUSES = (Status.DRAFT, Status.PROPOSED)
+
+    cooperative = models.ForeignKey("cooperatie.Cooperative", models.PROTECT,
+                                    related_name="target_sets", verbose_name=_("coöperatie"))
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.DRAFT)
+    note = models.TextField(_("toelichting"), blank=True, max_length=4000)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT,
+                                   related_name="drafted_target_sets",
+                                   verbose_name=_("opgesteld door"))
+    created_at = models.DateTimeField(_("opgesteld op"), default=timezone.now)
+    proposal = models.OneToOneField("cooperatie.Proposal", models.PROTECT, null=True,
+                                    blank=True, related_name="target_set",
+                                    verbose_name=_("voorstel"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("streefwaarden voor een jaar")
+        verbose_name_plural = _("streefwaarden voor een jaar")
+        ordering = ["cooperative", "-year", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=YEAR_SANE, name="target_set_year_sane"),
+            # One set in preparation per year: a second one would decide over the first.
+            models.UniqueConstraint(fields=["cooperative", "year"],
+                                    condition=Q(status__in=["draft", "proposed"]),
+                                    name="target_set_one_open_per_year"),
+            models.CheckConstraint(
+                condition=Q(status="draft", proposal__isnull=True)
+                | (~Q(status="draft") & Q(proposal__isnull=False)),
+                name="target_set_proposal_matches_status",
+            ),
+        ]
+
+    def __str__(self):
+        return gettext("streefwaarden %(year)s") % {"year": self.year}
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class TargetLine(models.Model):
+    """One indicator's new target in a set; `previous` is the target in force for the year
+    when the set was put to the board (what the board sees as old → new)."""
+
+    target_set = models.ForeignKey(TargetSet, models.PROTECT, related_name="lines",
+                                   verbose_name=_("streefwaarden"))
+    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="target_lines",
+                                  verbose_name=_("indicator"))
+    target = models.DecimalField(_("nieuwe streefwaarde"), max_digits=14, decimal_places=4)
+    previous = models.DecimalField(_("streefwaarde tot nu"), max_digits=14, decimal_places=4,
+                                   null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("streefwaarde in een voorstel")
+        verbose_name_plural = _("streefwaarden in een voorstel")
+        ordering = ["target_set", "indicator__position", "indicator__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["target_set", "indicator"],
+                                    name="target_line_once_per_indicator"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.indicator.target_label(self.target)}"

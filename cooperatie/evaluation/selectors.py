@@ -18,7 +18,7 @@ from budgets.selectors import completeness_by_year
 
 from ..models import Area, Cooperative, Neighbourhood, Population, Team
 from . import values
-from .models import Indicator, Measurement
+from .models import Indicator, IndicatorTarget, Measurement, TargetSet
 from .values import Status
 
 SUPPRESSED = _("te weinig waarnemingen")
@@ -261,6 +261,7 @@ class ScorecardRow:
     measurement_count: int | None = None
     trend: list[TrendPoint] = field(default_factory=list)
     basis: str = ""  # derived indicators: what the cost is based on
+    target: Decimal | None = None  # the target of the scorecard's year (`targets_for`)
 
     @property
     def aim(self) -> str:
@@ -280,7 +281,7 @@ class ScorecardRow:
 
     @property
     def target_display(self) -> str:
-        return self.indicator.target_display
+        return self.indicator.target_label(self.target)
 
     @property
     def baseline_display(self) -> str:
@@ -306,8 +307,8 @@ class Scorecard:
                 for aim in Indicator.Aim]
 
 
-def _measured_row(indicator: Indicator, year: int, measurements: list[Measurement]
-                  ) -> ScorecardRow:
+def _measured_row(indicator: Indicator, year: int, measurements: list[Measurement],
+                  target: Decimal | None) -> ScorecardRow:
     trend = [TrendPoint(m.year, m.period, None if m.suppressed else m.result,
                         suppressed=m.suppressed, note=str(SUPPRESSED) if m.suppressed else "")
              for m in measurements]
@@ -315,24 +316,24 @@ def _measured_row(indicator: Indicator, year: int, measurements: list[Measuremen
     if not current:
         return ScorecardRow(indicator, None, Status.UNKNOWN,
                             note=gettext("geen meting in %(year)s") % {"year": year},
-                            measurement_count=len(measurements), trend=trend)
+                            measurement_count=len(measurements), trend=trend, target=target)
     latest = current[-1]
     if latest.suppressed:
         return ScorecardRow(indicator, None, Status.UNKNOWN, suppressed=True,
                             note=str(SUPPRESSED), period=latest.period_label,
-                            measurement_count=len(measurements), trend=trend)
+                            measurement_count=len(measurements), trend=trend, target=target)
     value = latest.result
     return ScorecardRow(
         indicator, value,
-        values.status(value, target=indicator.target, direction=indicator.direction,
+        values.status(value, target=target, direction=indicator.direction,
                       tolerance=indicator.tolerance),
         period=latest.period_label, respondents=latest.respondents, parts=latest.parts,
-        measurement_count=len(measurements), trend=trend,
+        measurement_count=len(measurements), trend=trend, target=target,
     )
 
 
 def _derived_row(indicator: Indicator, year: int, figures: dict[int, Figures],
-                 incomplete: set[int]) -> ScorecardRow:
+                 incomplete: set[int], target: Decimal | None) -> ScorecardRow:
     """A value from the ledger; computed on a year (or baseline year) whose budgets are not
     all submitted it is provisional and never judged."""
     trend = []
@@ -346,10 +347,10 @@ def _derived_row(indicator: Indicator, year: int, figures: dict[int, Figures],
     if now.value is not None and years & incomplete:
         status = Status.PROVISIONAL
     else:
-        status = values.status(now.value, target=indicator.target,
+        status = values.status(now.value, target=target,
                                direction=indicator.direction, tolerance=indicator.tolerance)
     return ScorecardRow(indicator, now.value, status, note=now.note, period=str(year),
-                        trend=trend, basis=now.basis)
+                        trend=trend, basis=now.basis, target=target)
 
 
 def scorecard(cooperative: Cooperative, year: int, scope: Scope | None = None) -> Scorecard:
@@ -375,16 +376,18 @@ def scorecard(cooperative: Cooperative, year: int, scope: Scope | None = None) -
     # derived values count submitted budgets: which years are not complete yet
     found = completeness_by_year(cooperative, years | {year}) if derived else {}
     incomplete = {y for y, c in found.items() if c is not None and not c.complete}
+    targets = targets_for(indicators, year)
     rows = []
     for indicator in indicators:
         if indicator.is_derived:
-            rows.append(_derived_row(indicator, year, figures, incomplete))
+            rows.append(_derived_row(indicator, year, figures, incomplete,
+                                     targets[indicator.pk]))
         else:
             ms = sorted(by_indicator[indicator.pk],
                         key=lambda m: values.period_sort_key(m.year, m.period))
             for m in ms:
                 m.indicator = indicator  # no query per measurement for its indicator
-            rows.append(_measured_row(indicator, year, ms))
+            rows.append(_measured_row(indicator, year, ms, targets[indicator.pk]))
     return Scorecard(cooperative, year, scope, rows, found.get(year))
 
 
@@ -394,6 +397,43 @@ def scorecard_years(cooperative: Cooperative) -> list[int]:
     first = (Indicator.objects.filter(cooperative=cooperative)
              .order_by("first_year").values_list("first_year", flat=True).first())
     return list(range(min(first or this_year, this_year), this_year + 1))
+
+
+# --- targets per year ------------------------------------------------------------------------
+
+
+def targets_for(indicators, year: int) -> dict[int, Decimal | None]:
+    """The target of each indicator in `year`: the one the board set for that year, or else
+    the indicator's standing target (one query)."""
+    indicators = list(indicators)
+    found = dict(IndicatorTarget.objects.filter(indicator__in=[i.pk for i in indicators],
+                                                year=year).values_list("indicator_id", "target"))
+    return {i.pk: found.get(i.pk, i.target) for i in indicators}
+
+
+def year_targets_of(cooperative: Cooperative):
+    """Every target the board set for a year, newest year first, with its decision."""
+    return (IndicatorTarget.objects.filter(indicator__cooperative=cooperative)
+            .select_related("indicator", "decision")
+            .order_by("-year", aim_order("indicator__"), "indicator__position",
+                      "indicator__name"))
+
+
+def target_sets_of(cooperative: Cooperative, *, drafts: bool):
+    sets = (TargetSet.objects.filter(cooperative=cooperative)
+            .select_related("drafted_by", "proposal__decision").order_by("-year", "-id"))
+    return sets if drafts else sets.exclude(status=TargetSet.Status.DRAFT)
+
+
+def target_set_in(cooperative: Cooperative, pk) -> TargetSet | None:
+    return (TargetSet.objects.filter(cooperative=cooperative, pk=pk)
+            .select_related("cooperative", "drafted_by", "proposal__decision").first())
+
+
+def target_indicators(cooperative: Cooperative, year: int) -> list[Indicator]:
+    """The indicators a set of targets for `year` is about: those that run in that year."""
+    return [i for i in Indicator.objects.filter(cooperative=cooperative)
+            .order_by(aim_order(), "position", "name", "pk") if i.covers(year)]
 
 
 # --- lists ------------------------------------------------------------------------------------

@@ -10,16 +10,25 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from budgets.selectors import is_large
 
 from .. import policy
 from ..errors import error_lines
+from ..governance import services as governance_services
+from ..governance.views import parse_deadline
 from ..selectors import cooperative_for
-from . import charts, excel, selectors, services, values
-from .forms import DeleteForm, IndicatorForm, MeasurementEditForm, MeasurementForm, UploadForm
-from .models import Indicator, Measurement
+from . import charts, excel, selectors, services, targets, values
+from .forms import (
+    DecimalText,
+    DeleteForm,
+    IndicatorForm,
+    MeasurementEditForm,
+    MeasurementForm,
+    UploadForm,
+)
+from .models import Indicator, Measurement, TargetSet
 
 
 def _year(request, default: int) -> int:
@@ -283,3 +292,118 @@ def measurement_upload(request, code):
                "this_year": timezone.localdate().year,
                "periods": Measurement.Period.choices}
     return render(request, "evaluation/upload.html", context)
+
+
+# --- targets per year (streefwaarden) ---------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_sets(request, code):
+    """The targets set per year and the sets drafted or put to the board; a form to start the
+    draft of a year (POST)."""
+    cooperative = cooperative_for(request.user, code)
+    may_draft = policy.allowed(request.user, "targets.draft", cooperative)
+    this_year = timezone.localdate().year
+    errors: list[str] = []
+    if request.method == "POST":
+        policy.ensure(request.user, "targets.draft", cooperative)
+        raw = request.POST.get("year", "").strip()
+        try:
+            if not raw.isdigit():
+                raise ValidationError(_("“%(y)s” is geen jaar; kies bijvoorbeeld %(this)s.")
+                                      % {"y": raw, "this": this_year})
+            target_set = targets.target_set_draft(cooperative=cooperative, year=int(raw),
+                                                  actor=request.user)
+        except ValidationError as exc:
+            errors = error_lines(exc, TargetSet)
+        else:
+            messages.success(request, _("De streefwaarden %(year)s zijn opgesteld als concept. "
+                                        "Vul de nieuwe streefwaarden in.")
+                             % {"year": target_set.year})
+            return redirect("evaluation:target_set", code=code, pk=target_set.pk)
+    years = selectors.scorecard_years(cooperative)
+    return render(request, "evaluation/target_sets.html", {
+        "cooperative": cooperative, "may_draft": may_draft, "errors": errors,
+        "sets": selectors.target_sets_of(cooperative, drafts=may_draft),
+        "year_targets": selectors.year_targets_of(cooperative),
+        "draft_years": sorted({*years, this_year, this_year + 1}),
+        "this_year": this_year,
+    }, status=400 if errors else 200)
+
+
+def _target_set(request, code, pk):
+    cooperative = cooperative_for(request.user, code)
+    target_set = selectors.target_set_in(cooperative, pk)
+    if target_set is None or not policy.allowed(request.user, "targets.view", target_set):
+        raise Http404
+    return cooperative, target_set
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_set_detail(request, code, pk):
+    """A draft: every indicator of the year with its target now and a field for the new one
+    (saved all or nothing); once put to the board: old → new, frozen."""
+    cooperative, target_set = _target_set(request, code, pk)
+    editable = target_set.is_draft and policy.allowed(request.user, "targets.draft",
+                                                      cooperative)
+    indicators = selectors.target_indicators(cooperative, target_set.year)
+    errors: list[str] = []
+    typed = {}
+    note = target_set.note
+    if request.method == "POST":
+        if not editable:
+            policy.ensure(request.user, "targets.draft", cooperative)
+        typed = {i.pk: request.POST.get(f"t-{i.pk}", "") for i in indicators}
+        note = request.POST.get("note", "")
+        try:
+            targets.target_set_save(target_set=target_set, entries=typed, note=note,
+                                    actor=request.user,
+                                    reason=request.POST.get("reason", "").strip())
+        except ValidationError as exc:
+            errors = error_lines(exc, TargetSet)
+        else:
+            messages.success(request, _("De streefwaarden %(year)s zijn opgeslagen.")
+                             % {"year": target_set.year})
+            return redirect("evaluation:target_set", code=code, pk=target_set.pk)
+    changes = targets.changes_of(target_set)
+    by_indicator = {c.indicator.pk: c for c in changes}
+    now = selectors.targets_for(indicators, target_set.year)
+    rows = []
+    for indicator in indicators:
+        change = by_indicator.get(indicator.pk)
+        raw = typed.get(indicator.pk) if errors else None
+        if raw is None:
+            raw = DecimalText().prepare_value(change.target) if change else ""
+        rows.append((indicator, indicator.target_label(now[indicator.pk]), raw))
+    proposal = target_set.proposal
+    return render(request, "evaluation/target_set.html", {
+        "cooperative": cooperative, "target_set": target_set, "editable": editable,
+        "rows": rows, "changes": changes, "errors": errors, "note": note,
+        "digest": targets.digest(target_set, changes),
+        "proposal": proposal, "decision": getattr(proposal, "decision", None),
+        "default_deadline": timezone.localtime(
+            governance_services.default_deadline(cooperative)),
+    }, status=400 if errors else 200)
+
+
+@login_required
+@require_POST
+def target_set_propose(request, code, pk):
+    cooperative, target_set = _target_set(request, code, pk)
+    try:
+        proposal = targets.target_set_propose(
+            target_set=target_set, actor=request.user,
+            deadline=parse_deadline(request.POST.get("deadline", "")),
+            reason=request.POST.get("reason", "").strip(),
+            expected_digest=request.POST.get("digest", "-"))
+    except ValidationError as exc:
+        for line in error_lines(exc, TargetSet):
+            messages.error(request, line)
+        return redirect("evaluation:target_set", code=code, pk=target_set.pk)
+    messages.success(request, _("De streefwaarden %(year)s liggen nu bij het bestuur; de "
+                                "stemming sluit op %(when)s.")
+                     % {"year": target_set.year, "when": timezone.localtime(
+                         proposal.deadline).strftime("%d-%m-%Y %H:%M")})
+    return redirect("governance:proposal", code=code, pk=proposal.pk)

@@ -131,6 +131,7 @@ def decision_print(request, code, pk):
     return render(request, "governance/decision_print.html", {
         "cooperative": cooperative, "proposal": proposal, "decision": decision,
         "documents": selectors.documents_of(proposal), "votes": selectors.votes_of(proposal),
+        "subject_note": subject_for(proposal).register_note(),
     })
 
 
