@@ -115,8 +115,7 @@ def _read(indicator: Indicator, raw) -> tuple[Decimal | None, str]:
             **where, "n": PLACES}
     problem = values.range_problem(indicator.unit, value)
     if problem:
-        return None, _("%(name)s: “%(typed)s” kan niet. %(problem)s") % {
-            **where, "problem": problem}
+        return None, _("%(name)s (“%(typed)s”): %(problem)s") % {**where, "problem": problem}
     if abs(value) >= Decimal(10) ** 10:
         return None, _("%(name)s: “%(typed)s” is te groot voor een streefwaarde.") % where
     return value, ""
