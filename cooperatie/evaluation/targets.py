@@ -145,8 +145,12 @@ def read_targets(indicators: list[Indicator], entries: Mapping[int, object]
 
 
 def _lock(target_set: TargetSet, actor) -> TargetSet:
-    policy.ensure(actor, "targets.draft", target_set.cooperative)
-    Cooperative.objects.select_for_update().get(pk=target_set.cooperative_id)
+    """The set locked (after its cooperative: the lock order of governance), its permission
+    checked against the cooperative it really belongs to."""
+    cooperative_id = TargetSet.objects.values_list("cooperative_id", flat=True).get(
+        pk=target_set.pk)
+    cooperative = Cooperative.objects.select_for_update().get(pk=cooperative_id)
+    policy.ensure(actor, "targets.draft", cooperative)
     return TargetSet.objects.select_for_update().select_related("cooperative", "drafted_by").get(
         pk=target_set.pk)
 

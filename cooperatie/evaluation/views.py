@@ -17,6 +17,7 @@ from budgets.selectors import is_large
 from .. import policy
 from ..errors import error_lines
 from ..governance import services as governance_services
+from ..governance.models import Proposal
 from ..governance.views import parse_deadline
 from ..selectors import cooperative_for
 from . import charts, excel, selectors, services, targets, values
@@ -399,7 +400,7 @@ def target_set_propose(request, code, pk):
             reason=request.POST.get("reason", "").strip(),
             expected_digest=request.POST.get("digest", "-"))
     except ValidationError as exc:
-        for line in error_lines(exc, TargetSet):
+        for line in error_lines(exc, Proposal):  # the deadline is the proposal's
             messages.error(request, line)
         return redirect("evaluation:target_set", code=code, pk=target_set.pk)
     messages.success(request, _("De streefwaarden %(year)s liggen nu bij het bestuur; de "
