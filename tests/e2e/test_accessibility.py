@@ -17,7 +17,8 @@ PAGES = {
                            "/c/heerlen/inzet/natura/"],
     "heerlen-financien": ["/c/heerlen/exports/"],
     "tom-penningmeester": ["/", "/c/tom/verdeling/", "/c/tom/besluiten/",
-                           "/c/tom/verdeling/lumpsum/nieuw/", "/c/tom/evaluatie/metingen/"],
+                           "/c/tom/verdeling/lumpsum/nieuw/", "/c/tom/evaluatie/metingen/",
+                           "/c/tom/evaluatie/streefwaarden/"],
 }
 SHOTS = {"/": "dashboard", "/c/tom/begroting/gebundeld/": "gebundelde-begroting",
          "/c/heerlen/inzet/": "bezetting", "/c/tom/evaluatie/": "scorekaart"}
