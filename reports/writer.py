@@ -13,6 +13,7 @@ Decimals are written as they are: the cell holds their exact digits.
 """
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,7 +22,7 @@ from typing import NamedTuple
 
 import xlsxwriter
 from django.utils import timezone
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import _datetime_to_excel_datetime, xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet, convert_cell_args, convert_range_args
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -33,6 +34,30 @@ NUMERIC = frozenset({"money", "number", "int", "percent"})
 ZERO = Decimal("0.00")
 APPLICATION = "Samen begroten"
 TOTAL_FORMATS = {"money": "money_total", "int": "int_total"}
+FORMATS = {  # by kind or role; None is the default style
+    "header": {"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True,
+               "valign": "top"},
+    "title": {"bold": True, "font_size": 14},
+    "note": {"italic": True},
+    "label": {"bold": True, "valign": "top", "text_wrap": True},
+    "wrap": {"text_wrap": True, "valign": "top"},
+    "text": None,  # the default style: an empty format of its own cost time in every cell
+    "money": {"num_format": MONEY},
+    "money_total": {"num_format": MONEY, "bold": True, "top": 2},
+    "number_total": {"num_format": "#,##0.00", "bold": True, "top": 2},
+    "int_total": {"num_format": "#,##0", "bold": True, "top": 2},
+    "number": {"num_format": "#,##0.00"},
+    "int": {"num_format": "0"},
+    "percent": {"num_format": "0.0%"},
+    "date": {"num_format": "dd-mm-yyyy"},
+    "datetime": {"num_format": "dd-mm-yyyy hh:mm"},
+    "total_label": {"bold": True, "top": 2},
+}
+# Text that xlsxwriter writes in a way of its own (whitespace kept, control characters and
+# "_xHHHH_" escaped, "<r>…" as rich text, over 16,383 characters checked for length): a
+# streamed row with such a cell goes through xlsxwriter's own writer instead.
+SPECIAL_TEXT = re.compile(r"^\s|\s$|_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]|^<r>")
+TEXT_LIMIT = 32767 // 2
 
 
 class FormulaWithoutValue(TypeError):
@@ -114,6 +139,140 @@ class _Workbook(xlsxwriter.Workbook):
     worksheet_class = ValuedWorksheet
 
 
+def _style(sheet, col: int, fmt) -> str:
+    """The cell's style attribute, as xlsxwriter's `_write_cell` chooses it (data rows have
+    no row format)."""
+    if fmt:
+        return f' s="{fmt._get_xf_index()}"'
+    info = sheet.col_info.get(col)
+    if info is not None and info.column_format is not None:
+        return f' s="{info.column_format._get_xf_index()}"'
+    return ""
+
+
+class RowStream:
+    """The data rows of a streamed (constant-memory) table, written as XML straight into the
+    sheet's row file: byte for byte what xlsxwriter writes for the same calls (the benchmark's
+    baseline and tests/bench/test_export_baseline.py compare the files), at a fraction of its
+    cost. xlsxwriter keeps every cell as a named tuple in a dict of rows and writes it with
+    about ten calls and four regular expressions; that was 77 % of the ledger export. A row
+    with a cell this does not write (a formula, text xlsxwriter treats specially, a value of
+    an unexpected type) goes through xlsxwriter's own writer, so the output stays its own.
+
+    Formats get their style number when a cell first uses them, as xlsxwriter numbers them
+    (in the order cells are written): styles.xml comes out the same."""
+
+    def __init__(self, sheet: Worksheet, kinds: list[str], formats: dict, first: int):
+        sheet._write_single_row(first)  # what xlsxwriter still holds (the header) goes first
+        self.sheet = sheet
+        self.out = sheet.fh.write
+        self.formats = formats
+        self.encoders = [self._encoder(col, kind) for col, kind in enumerate(kinds)]
+
+    def write(self, row: int, values) -> bool:
+        """Write one row; False (nothing written) when it needs xlsxwriter's own writer."""
+        r = row + 1
+        cells = []
+        for encode, value in zip(self.encoders, values, strict=True):
+            xml = encode(r, value)
+            if xml is None:
+                return False
+            cells.append(xml)
+        xml = "".join(cells)
+        if xml:  # xlsxwriter writes no row without cells
+            self.out(f'<row r="{r}">{xml}</row>')
+            self.sheet.dim_rowmax = row
+        return True
+
+    def written_by_xlsxwriter(self, row: int) -> None:
+        """After a row written through xlsxwriter: out with it, before the next streamed row."""
+        self.sheet._write_single_row(row + 1)
+
+    def _encoder(self, col: int, kind: str) -> Callable[[int, object], str | None]:
+        """A function from (Excel row number, value) to the cell's XML ("" for no cell, None
+        for "let xlsxwriter write this row"), as `ReportWriter._cell_writer` writes it."""
+        sheet, fmt = self.sheet, self.formats.get(kind)
+        letter = xl_col_to_name(col)
+        style = None  # known at the first cell (see the class)
+        blank_cell = bool(fmt)  # xlsxwriter writes a blank cell only with a format
+
+        def blank(r):
+            nonlocal style
+            if not blank_cell:
+                return ""
+            if style is None:
+                style = _style(sheet, col, fmt)
+            return f'<c r="{letter}{r}"{style}/>'
+
+        if kind in NUMERIC:
+            def encode(r, value):
+                nonlocal style
+                cls = value.__class__
+                if cls is Decimal:
+                    if not value.is_finite():
+                        return None
+                elif cls is not int and not (cls is float and math.isfinite(value)):
+                    return blank(r) if value is None or value == "" else None
+                if style is None:
+                    style = _style(sheet, col, fmt)
+                return f'<c r="{letter}{r}"{style}><v>{value:.16G}</v></c>'
+        elif kind in ("date", "datetime"):
+            zone = timezone.get_default_timezone()
+            date_1904, remove_timezone = sheet.date_1904, sheet.remove_timezone
+
+            def encode(r, value):
+                nonlocal style
+                if value is None:
+                    return blank(r)
+                if not fmt:  # xlsxwriter's default date format: its own writer
+                    return None
+                if isinstance(value, datetime):
+                    if value.tzinfo is not None:
+                        value = value.astimezone(zone).replace(tzinfo=None)
+                elif not isinstance(value, date):
+                    return None
+                number = _datetime_to_excel_datetime(value, date_1904, remove_timezone)
+                if style is None:
+                    style = _style(sheet, col, fmt)
+                return f'<c r="{letter}{r}"{style}><v>{number:.16G}</v></c>'
+        elif kind == "mixed":
+            by_kind = {}
+            text = self._encoder(col, "text")
+
+            def encode(r, value):
+                if value.__class__ is Cell:
+                    cell = by_kind.get(value.kind)
+                    if cell is None:
+                        cell = by_kind[value.kind] = self._encoder(col, value.kind)
+                    return cell(r, value.value)
+                if value is None or value == "":
+                    return blank(r)
+                return text(r, str(value))
+        else:
+            special = SPECIAL_TEXT.search
+
+            def encode(r, value):
+                nonlocal style
+                if value.__class__ is not str:
+                    if value is None:
+                        return blank(r)
+                    if value.__class__ is Formula:
+                        return None
+                    value = str(value)
+                    if not value:
+                        return None  # an empty string cell, not a blank: xlsxwriter's
+                elif not value:
+                    return blank(r)
+                if len(value) > TEXT_LIMIT or special(value):
+                    return None
+                if "&" in value or "<" in value or ">" in value:
+                    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                if style is None:
+                    style = _style(sheet, col, fmt)
+                return f'<c r="{letter}{r}"{style} t="inlineStr"><is><t>{value}</t></is></c>'
+        return encode
+
+
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines `text` takes when wrapped in a column `width` characters wide. Counted
     for bold text in the wider font LibreOffice substitutes where Calibri is missing (about
@@ -158,26 +317,8 @@ class ReportWriter:
         # Say who made the file (xlsxwriter's app.xml claims "Microsoft Excel" regardless).
         self.workbook.set_properties({"author": APPLICATION, "created": timezone.now(),
                                       **(properties or {})})
-        add = self.workbook.add_format
-        self.formats = {
-            "header": add({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True,
-                           "valign": "top"}),
-            "title": add({"bold": True, "font_size": 14}),
-            "note": add({"italic": True}),
-            "label": add({"bold": True, "valign": "top", "text_wrap": True}),
-            "wrap": add({"text_wrap": True, "valign": "top"}),
-            "text": add({}),
-            "money": add({"num_format": MONEY}),
-            "money_total": add({"num_format": MONEY, "bold": True, "top": 2}),
-            "number_total": add({"num_format": "#,##0.00", "bold": True, "top": 2}),
-            "int_total": add({"num_format": "#,##0", "bold": True, "top": 2}),
-            "number": add({"num_format": "#,##0.00"}),
-            "int": add({"num_format": "0"}),
-            "percent": add({"num_format": "0.0%"}),
-            "date": add({"num_format": "dd-mm-yyyy"}),
-            "datetime": add({"num_format": "dd-mm-yyyy hh:mm"}),
-            "total_label": add({"bold": True, "top": 2}),
-        }
+        self.formats = {name: None if spec is None else self.workbook.add_format(spec)
+                        for name, spec in FORMATS.items()}
 
     def close(self) -> None:
         self.workbook.close()
@@ -210,7 +351,7 @@ class ReportWriter:
     def _cell_writer(self, sheet, kind: str) -> Callable[[int, int, object], None]:
         """A function writing one cell of a column of this kind: chosen once per column, so
         the per-cell path is a call and a type test, not a lookup of the kind."""
-        fmt = self.formats.get(kind, self.formats["text"])
+        fmt = self.formats.get(kind)
         blank, string, number = sheet.write_blank, sheet.write_string, sheet.write_number
 
         def formula(row, col, value: Formula):
@@ -283,7 +424,7 @@ class ReportWriter:
             raise ValueError(f"{name}: total columns need their own headers, and the first "
                              "column holds the label of the total row")
         part, group = 1, None
-        sheet, first, writers = self._start_sheet(name, columns, title, note)
+        sheet, first, writers, stream = self._start_sheet(name, columns, title, note)
         row = section = first  # section: the first row of what the next (sub)total sums
         sums = [ZERO] * len(columns)
 
@@ -307,12 +448,15 @@ class ReportWriter:
                 self._finish_sheet(sheet, columns, first, row)
                 row = close_section()
                 part += 1
-                sheet, first, writers = self._start_sheet(f"{name} ({part})", columns, title,
-                                                          note)
+                sheet, first, writers, stream = self._start_sheet(f"{name} ({part})", columns,
+                                                                  title, note)
                 row = section = first
                 sums = [ZERO] * len(columns)
-            for col, (write, value) in enumerate(zip(writers, values, strict=True)):
-                write(row, col, value)
+            if stream is None or not stream.write(row, values):
+                for col, (write, value) in enumerate(zip(writers, values, strict=True)):
+                    write(row, col, value)
+                if stream is not None:
+                    stream.written_by_xlsxwriter(row)
             for i in totals:
                 value = values[i]
                 if value is not None and value.__class__ is not str:
@@ -355,7 +499,10 @@ class ReportWriter:
             sheet.set_row(top, height)
         sheet.freeze_panes(top + 1, 0)
         self._print_setup(sheet, columns, top)
-        return sheet, top + 1, [self._cell_writer(sheet, c.kind) for c in columns]
+        kinds = [c.kind for c in columns]
+        stream = (RowStream(sheet, kinds, self.formats, top + 1) if sheet.constant_memory
+                  else None)
+        return sheet, top + 1, [self._cell_writer(sheet, kind) for kind in kinds], stream
 
     def _print_setup(self, sheet, columns: list[Column], header: int) -> None:
         """Landscape A4, the header on every page; one page wide when that stays readable,

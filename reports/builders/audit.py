@@ -215,9 +215,9 @@ class AuditReport(Report):
         return sum(qs.count() for _m, qs in self._sources(scope))
 
     def write(self, writer, scope, progress) -> int:
-        return writer.table("Audittrail", COLUMNS, self._rows(scope), progress=progress).rows
+        return writer.table("Audittrail", COLUMNS, self.rows(scope), progress=progress).rows
 
-    def _rows(self, scope):
+    def rows(self, scope):
         names = Names(scope.cooperative)
         people = names.loaded[get_user_model()]
         for model, records in self._sources(scope):

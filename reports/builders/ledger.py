@@ -45,26 +45,26 @@ class LedgerReport(Report):
         return scope.ledger_entries().count()
 
     def write(self, writer, scope, progress) -> int:
-        # Labels and names resolved once, not per row: the choices are lazy strings, and
-        # evaluating two of them per row cost a fifth of the export's time (bench/README.md).
+        table = writer.table("Grootboek", COLUMNS, self.rows(scope), progress=progress)
+        check_equal("Grootboek", table.total("Bedrag"), balance(scope.ledger_entries()))
+        return table.rows
+
+    def rows(self, scope):
+        """The sheet's rows, streamed. Labels and names resolved once, not per row: the
+        choices are lazy strings, and evaluating two of them per row cost a fifth of the
+        export's time (bench/README.md)."""
         tx_kinds = {k: str(label) for k, label in LedgerTransaction.Kind.choices}
         entry_kinds = {k: str(label) for k, label in LedgerEntry.Kind.choices}
         people = people_by_id(LedgerTransaction.objects.filter(cooperative=scope.cooperative)
                               .values("posted_by_id"))
         periods = {p.pk: p.code for p in Period.objects.filter(
             budget_round__cooperative=scope.cooperative).select_related("budget_round")}
-
-        def rows():
-            query = scope.ledger_entries().order_by("pk").values_list(*FIELDS)
-            for row in query.iterator(chunk_size=5000):
-                row = list(row)
-                row[3] = people.get(row[3], "")
-                row[4] = tx_kinds.get(row[4], row[4])
-                row[7] = entry_kinds.get(row[7], row[7])
-                row[13] = Decimal(row[13]).quantize(CENT)
-                row[14] = periods.get(row[14], "")
-                yield row
-
-        table = writer.table("Grootboek", COLUMNS, rows(), progress=progress)
-        check_equal("Grootboek", table.total("Bedrag"), balance(scope.ledger_entries()))
-        return table.rows
+        query = scope.ledger_entries().order_by("pk").values_list(*FIELDS)
+        for row in query.iterator(chunk_size=5000):
+            row = list(row)
+            row[3] = people.get(row[3], "")
+            row[4] = tx_kinds.get(row[4], row[4])
+            row[7] = entry_kinds.get(row[7], row[7])
+            row[13] = Decimal(row[13]).quantize(CENT)
+            row[14] = periods.get(row[14], "")
+            yield row
