@@ -1,13 +1,17 @@
 """One export in its own process, so that its peak memory can be read on its own.
 
-    python -m bench.export_child report|raw|baseline COOPERATIVE YEAR OUTPUT.xlsx
+    python -m bench.export_child MODE REPORT COOPERATIVE YEAR OUTPUT.xlsx
 
-report: `reports.builders.build("ledger", …)`, the product's export (constant memory mode).
-raw: the same rows from the same query, written with plain xlsxwriter in constant-memory
-mode: the fastest the product's export could be.
-baseline: Django loaded and one query, nothing written (what every process costs anyway).
-Prints JSON: rows, seconds (the export only, not Django's start), megabytes written and the
-process's peak resident memory.
+REPORT: ledger or audit (the streamed reports). MODE:
+- report: `reports.builders.build(REPORT, …)`, the product's export;
+- xlsxwriter: plain xlsxwriter writing exactly the same workbook from the same rows
+  (bench/plain_export.py; the suite checks that the two files are the same);
+- rust: the product's builder with the Rust port of xlsxwriter behind the writer interface
+  (bench/rust_writer.py);
+- read: the same rows from the report's own generator, nothing written (the read limit);
+- django: Django loaded and the cooperative read, nothing else (what every process costs).
+Prints JSON: rows, wall and CPU seconds of the export (not Django's start), megabytes
+written and the process's peak resident memory.
 """
 
 import json
@@ -22,49 +26,47 @@ import django  # noqa: E402
 
 django.setup()
 
-import xlsxwriter  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.utils import translation  # noqa: E402
 
-from budgets.models import LedgerTransaction  # noqa: E402
 from cooperatie.models import Cooperative  # noqa: E402
-from reports.builders import Scope, build  # noqa: E402
-from reports.builders.ledger import COLUMNS, FIELDS  # noqa: E402
+from reports.builders import Scope, build, registry, start  # noqa: E402
 
 
-def raw(scope: Scope, output: str) -> int:
-    workbook = xlsxwriter.Workbook(output, {"constant_memory": True, "in_memory": False,
-                                            "remove_timezone": True})
-    sheet = workbook.add_worksheet("Grootboek")
-    sheet.write_row(0, 0, [c.header for c in COLUMNS])
-    rows = 0
-    query = scope.ledger_entries().order_by("pk").values_list(*FIELDS)
-    for row in query.iterator(chunk_size=5000):
-        rows += 1
-        values = list(row)
-        values[2] = timezone.localtime(values[2]).replace(tzinfo=None)
-        values[13] = float(values[13])
-        sheet.write_row(rows, 0, values)
-    workbook.close()
-    return rows
+def read(slug: str, scope: Scope) -> int:
+    report = registry()[slug]
+    start(report, scope)
+    return sum(1 for _row in report.rows(scope))
+
+
+def export(mode: str, slug: str, scope: Scope, output: str) -> int:
+    if mode == "report":
+        return build(slug, output, scope)
+    if mode == "rust":
+        from bench.rust_writer import RustReportWriter
+
+        return build(slug, output, scope, writer_class=RustReportWriter)
+    with translation.override(settings.LANGUAGE_CODE):
+        if mode == "xlsxwriter":
+            from bench import plain_export
+
+            return plain_export.write(slug, output, scope)
+        if mode == "read":
+            return read(slug, scope)
+    return 0
 
 
 def main() -> None:
-    mode, code, year, output = sys.argv[1:5]
+    mode, slug, code, year, output = sys.argv[1:6]
     cooperative = Cooperative.objects.get(code=code)
     scope = Scope(cooperative, int(year), requested_by="benchmark")
-    started = time.perf_counter()
-    if mode == "report":
-        rows = build("ledger", output, scope)
-    elif mode == "raw":
-        scope.last_transaction = (LedgerTransaction.objects.filter(cooperative=cooperative)
-                                  .order_by("-id").first())
-        rows = raw(scope, output)
-    else:
-        rows = scope.ledger_entries().count()
-    seconds = time.perf_counter() - started
+    started, cpu = time.perf_counter(), time.process_time()
+    rows = export(mode, slug, scope, output)
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     size = Path(output).stat().st_size / 1_048_576 if Path(output).exists() else 0
-    print(json.dumps({"mode": mode, "rows": rows, "seconds": round(seconds, 3),
-                      "megabytes": round(size, 1), "peak_rss_mb": peak_rss_mb()}))
+    print(json.dumps({"mode": mode, "report": slug, "rows": rows, "seconds": round(seconds, 3),
+                      "cpu_seconds": round(cpu_seconds, 3), "megabytes": round(size, 1),
+                      "peak_rss_mb": peak_rss_mb()}))
 
 
 def peak_rss_mb() -> float:

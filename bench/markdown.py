@@ -39,7 +39,7 @@ def figures(results: list[dict]) -> str:
             "|" + " --- |" * (len(results) + 1)]
 
     def row(label, fn):
-        rows.append(f"| {label} | " + " | ".join(fn(r) for r in results) + " |")
+        rows.append(f"| {label} | " + " | ".join(_cell(fn, r) for r in results) + " |")
 
     row("import of a 10,000-line workbook, web (upload, preview, confirm)", lambda r: (
         f"{r['import']['lines_per_second']:,} lines/s wall, "
@@ -51,12 +51,19 @@ def figures(results: list[dict]) -> str:
         f"{r['realisation_import']['lines_per_second']:,} lines/s "
         f"({r['realisation_import']['read_seconds']} s read + "
         f"{r['realisation_import']['import_seconds']} s import)"))
-    row("ledger export, rows", lambda r: f"{r['export']['rows']:,} ({r['export']['year']})")
-    row("ledger export: report / raw xlsxwriter", lambda r: (
-        f"{r['export']['report_seconds']} s / {r['export']['raw_seconds']} s = "
-        f"ratio {r['export']['ratio']}"))
-    row("ledger export: peak memory (Django alone)", lambda r: (
-        f"{r['export']['peak_rss_mb']} MB ({r['export']['baseline_rss_mb']} MB)"))
+    for slug in ("ledger", "audit"):
+        def x(r, slug=slug):
+            return r["export"]["reports"][slug]
+        row(f"{slug} export, rows", lambda r, x=x: f"{x(r)['rows']:,} ({r['export']['year']})")
+        row(f"{slug} export: report / xlsxwriter, same workbook (wall; CPU)", lambda r, x=x: (
+            f"{x(r)['report_seconds']} s / {x(r)['xlsxwriter_seconds']} s = ratio "
+            f"{x(r)['ratio']}; CPU {x(r)['report_cpu_seconds']} s / "
+            f"{x(r)['xlsxwriter_cpu_seconds']} s = {x(r)['cpu_ratio']}"))
+        row(f"{slug} export: read only; Rust writer", lambda r, x=x: (
+            f"{x(r)['read_seconds']} s; {x(r)['rust_seconds']} s = {x(r)['rust_speedup']}× "
+            f"xlsxwriter (CPU {x(r)['cpu_rust_speedup']}×)"))
+        row(f"{slug} export: peak memory (Django alone)", lambda r, x=x: (
+            f"{x(r)['report_peak_rss_mb']} MB ({r['export']['baseline_rss_mb']} MB)"))
     row("save() with / without history", lambda r: (
         f"{r['history']['with_ms_per_save']} / {r['history']['without_ms_per_save']} ms = "
         f"{r['history']['ratio']}×"))
@@ -103,3 +110,10 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _cell(fn, result) -> str:
+    try:
+        return fn(result)
+    except KeyError:  # a result file from before the figure existed
+        return "–"

@@ -23,8 +23,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 AIMS = {"page_p95_ms": 150, "import_lines_per_second": 5000,
-        "import_command_lines_per_second": 10000, "export_ratio": 0.7,
-        "export_peak_mb": 300, "history_ratio": 2.0, "realisation_page_p95_ms": 150,
+        "import_command_lines_per_second": 10000, "export_ratio": 1.0,
+        "export_peak_mb": 150, "history_ratio": 2.0, "realisation_page_p95_ms": 150,
         "realisation_import_lines_per_second": 5000}
 
 
@@ -140,8 +140,9 @@ def aims(result: dict) -> dict:
             "value": result["import"]["command_lines_per_second"],
             "met": result["import"]["command_lines_per_second"]
             >= AIMS["import_command_lines_per_second"]},
-        "export_ratio": {"aim": f">= {AIMS['export_ratio']}", "value": export["ratio"],
-                         "met": export["ratio"] >= AIMS["export_ratio"]},
+        # The worse of the ledger and the audit trail, by wall and by CPU time.
+        "export_ratio": {"aim": f">= {AIMS['export_ratio']}", "value": export["worst_ratio"],
+                         "met": export["worst_ratio"] >= AIMS["export_ratio"]},
         "export_peak_mb": {"aim": f"< {AIMS['export_peak_mb']} MB",
                            "value": export["peak_rss_mb"],
                            "met": export["peak_rss_mb"] < AIMS["export_peak_mb"]},
@@ -188,9 +189,16 @@ def table(result: dict) -> str:
         f"realisation import {r['lines']:,} lines: {r['seconds']} s (read "
         f"{r['read_seconds']} s, import {r['import_seconds']} s) = "
         f"{r['lines_per_second']:,} lines/s",
-        f"ledger export {e['rows']:,} rows: report {e['report_seconds']} s, raw xlsxwriter "
-        f"{e['raw_seconds']} s, ratio {e['ratio']}; peak {e['peak_rss_mb']} MB "
-        f"(raw {e['raw_peak_rss_mb']} MB, Django alone {e['baseline_rss_mb']} MB)",
+        *(f"{slug} export {x['rows']:,} rows: report {x['report_seconds']} s "
+          f"(CPU {x['report_cpu_seconds']} s), xlsxwriter writing the same workbook "
+          f"{x['xlsxwriter_seconds']} s (CPU {x['xlsxwriter_cpu_seconds']} s): ratio "
+          f"{x['ratio']} (CPU {x['cpu_ratio']}), same file: {x['identical_to_xlsxwriter']}; "
+          f"read only {x['read_seconds']} s; Rust {x['rust_seconds']} s = "
+          f"{x['rust_speedup']}× xlsxwriter (CPU {x['cpu_rust_speedup']}×), "
+          f"{x['rust_formulas_without_value']} of {x['rust_formulas']} formulas without value; "
+          f"peak {x['report_peak_rss_mb']} MB (xlsxwriter {x['xlsxwriter_peak_rss_mb']}, "
+          f"Rust {x['rust_peak_rss_mb']}, Django alone {e['baseline_rss_mb']} MB)"
+          for slug, x in e["reports"].items()),
         f"history: {h['saves']} saves, {h['with_ms_per_save']} ms with history, "
         f"{h['without_ms_per_save']} ms without, ratio {h['ratio']}; through save_recorded "
         f"(full_clean + save): {h['service_with_ms_per_save']} ms against "

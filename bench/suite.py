@@ -461,44 +461,117 @@ def bench_realisation_import(cooperative: Cooperative, lines: int, repeats: int)
 # --- the ledger export ------------------------------------------------------------------------
 
 
-def run_child(mode: str, cooperative: Cooperative, year: int, folder: Path) -> dict:
-    """Run bench/export_child.py in a process of its own, which reports its own time and peak
-    memory (see export_child.peak_rss_mb)."""
+EXPORT_MODES = ("xlsxwriter", "report", "rust", "read")  # run alternately, best of each
+STREAMED = ("ledger", "audit")
+
+
+def run_child(mode: str, slug: str, cooperative: Cooperative, year: int, path: Path) -> dict:
+    """Run bench/export_child.py in a process of its own, which reports its own wall and CPU
+    time and peak memory (see export_child.peak_rss_mb)."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench.export_child", mode, cooperative.code, str(year),
-         str(folder / f"{mode}.xlsx")], cwd=ROOT, stdout=subprocess.PIPE, text=True,
-        env=os.environ.copy())
+        [sys.executable, "-m", "bench.export_child", mode, slug, cooperative.code, str(year),
+         str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True, env=os.environ.copy())
     if done.returncode != 0:
-        raise RuntimeError(f"export child {mode} failed ({done.returncode})")
+        raise RuntimeError(f"export child {mode} {slug} failed ({done.returncode})")
     return json.loads(done.stdout)
 
 
-def bench_export(cooperative: Cooperative, repeats: int) -> dict:
+def formulas_without_value(path: Path) -> tuple[int, int]:
+    """(formula cells, those saved without a value or as 0) in an xlsx, from its XML: what
+    LibreOffice with default settings and every reader of saved values would show."""
+    import re
+    import zipfile
+
+    cell = re.compile(rb"<c [^>]*><f>[^<]*</f>(?:<v>([^<]*)</v>)?</c>")
+    formulas = unsaved = 0
+    with zipfile.ZipFile(path) as book:
+        for name in book.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                for match in cell.finditer(book.read(name)):
+                    formulas += 1
+                    unsaved += match.group(1) in (None, b"", b"0")
+    return formulas, unsaved
+
+
+def cell_differences(a: Path, b: Path) -> dict:
+    """Cells whose value or number format differ between two workbooks (openpyxl), per
+    sheet; and the document properties that differ."""
+    import openpyxl
+
+    books = [openpyxl.load_workbook(p, read_only=True) for p in (a, b)]
+    out = {"sheets": books[0].sheetnames == books[1].sheetnames, "values": 0, "formats": 0,
+           "properties": [k for k in ("creator", "title", "subject", "description")
+                          if getattr(books[0].properties, k) != getattr(books[1].properties, k)]}
+    for name in books[0].sheetnames:
+        if name not in books[1].sheetnames:
+            continue
+        rows = [books[i][name].iter_rows() for i in (0, 1)]
+        for x, y in zip(*rows, strict=False):
+            for c, d in zip(x, y, strict=False):
+                out["values"] += c.value != d.value
+                out["formats"] += c.value is not None and c.number_format != d.number_format
+    return out
+
+
+def bench_export(cooperative: Cooperative, small: Cooperative, repeats: int) -> dict:
+    """The streamed reports (ledger, audit trail) against plain xlsxwriter writing the same
+    workbook (checked part by part every run), the read limit and the Rust writer."""
+    from bench.plain_export import same_workbook
+
     year = (LedgerEntry.objects.filter(cooperative=cooperative).values("year")
             .annotate(n=Count("id")).order_by("-n", "-year").first()["year"])
+    out = {"year": year, "repeats": repeats, "reports": {},
+           "memory_method": "VmHWM (peak resident set) of the export's own process, Django "
+                            "loaded; django: the same process without the export",
+           "time_method": "wall (perf_counter) and CPU (process_time) of the export in its "
+                          "own process, best of the runs"}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        baseline = run_child("baseline", cooperative, year, folder)
-        reports, raws = [], []
-        for _ in range(repeats):  # alternate, so that both see the same machine
-            raws.append(run_child("raw", cooperative, year, folder))
-            reports.append(run_child("report", cooperative, year, folder))
-    report = min(reports, key=lambda r: r["seconds"])
-    raw = min(raws, key=lambda r: r["seconds"])
-    assert report["rows"] == raw["rows"]
-    return {
-        "year": year, "rows": report["rows"], "repeats": repeats,
-        "report_seconds": report["seconds"], "raw_seconds": raw["seconds"],
-        "report_rows_per_second": round(report["rows"] / report["seconds"]),
-        "raw_rows_per_second": round(raw["rows"] / raw["seconds"]),
-        "ratio": round(raw["seconds"] / report["seconds"], 3),
-        "report_megabytes": report["megabytes"], "raw_megabytes": raw["megabytes"],
-        "peak_rss_mb": max(r["peak_rss_mb"] for r in reports),
-        "raw_peak_rss_mb": max(r["peak_rss_mb"] for r in raws),
-        "baseline_rss_mb": baseline["peak_rss_mb"],
-        "memory_method": "VmHWM (peak resident set) of the export's own process, Django "
-                         "loaded; baseline: the same process without the export",
-    }
+        out["baseline_rss_mb"] = run_child("django", "ledger", cooperative, year,
+                                           folder / "django.xlsx")["peak_rss_mb"]
+        for slug in STREAMED:
+            runs = {mode: [] for mode in EXPORT_MODES}
+            identical = True
+            for _ in range(repeats):  # alternate, so that all see the same machine
+                for mode in EXPORT_MODES:
+                    runs[mode].append(run_child(mode, slug, cooperative, year,
+                                                folder / f"{slug}-{mode}.xlsx"))
+                identical &= same_workbook(folder / f"{slug}-report.xlsx",
+                                           folder / f"{slug}-xlsxwriter.xlsx") == []
+            rows = {r["rows"] for mode in runs for r in runs[mode]}
+            assert len(rows) == 1, f"{slug}: every mode reads the same rows ({rows})"
+            result = {"rows": rows.pop(), "identical_to_xlsxwriter": identical}
+            for mode, done in runs.items():
+                result[f"{mode}_seconds"] = min(r["seconds"] for r in done)
+                result[f"{mode}_cpu_seconds"] = min(r["cpu_seconds"] for r in done)
+                result[f"{mode}_peak_rss_mb"] = max(r["peak_rss_mb"] for r in done)
+                result[f"{mode}_megabytes"] = done[0]["megabytes"]
+                result[f"{mode}_rows_per_second"] = round(result["rows"] /
+                                                          result[f"{mode}_seconds"])
+            for clock, cpu in (("seconds", ""), ("cpu_seconds", "cpu_")):
+                result[f"{cpu}ratio"] = round(result[f"xlsxwriter_{clock}"]
+                                              / result[f"report_{clock}"], 3)
+                result[f"{cpu}read_ratio"] = round(result[f"read_{clock}"]
+                                                   / result[f"report_{clock}"], 3)
+                result[f"{cpu}rust_speedup"] = round(result[f"xlsxwriter_{clock}"]
+                                                     / result[f"rust_{clock}"], 2)
+            formulas, unsaved = formulas_without_value(folder / f"{slug}-rust.xlsx")
+            result["rust_formulas"], result["rust_formulas_without_value"] = formulas, unsaved
+            result["report_formulas_without_value"] = formulas_without_value(
+                folder / f"{slug}-report.xlsx")[1]
+            # Cell by cell on the small cooperative (openpyxl would take minutes at large).
+            small_year = small.budget_rounds.order_by("-year").first().year
+            for mode in ("report", "rust"):
+                run_child(mode, slug, small, small_year, folder / f"small-{mode}.xlsx")
+            result["rust_differences_small"] = cell_differences(
+                folder / "small-report.xlsx", folder / "small-rust.xlsx")
+            out["reports"][slug] = result
+    ledger = out["reports"]["ledger"]
+    out.update({k: ledger[k] for k in ("rows", "ratio", "cpu_ratio", "report_seconds",
+                                       "xlsxwriter_seconds", "report_peak_rss_mb")})
+    out["peak_rss_mb"] = max(r["report_peak_rss_mb"] for r in out["reports"].values())
+    out["worst_ratio"] = min(min(r["ratio"], r["cpu_ratio"]) for r in out["reports"].values())
+    return out
 
 
 # --- the cost of history --------------------------------------------------------------------
@@ -575,8 +648,15 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--only", choices=["import"],
                         help="only this benchmark, on the large dataset alone")
+    parser.add_argument("--export-only", action="store_true",
+                        help="only the export figures (JSON), on data already generated")
     args = parser.parse_args()
     mode = "quick" if args.quick else "full"
+    if args.export_only:
+        export = bench_export(largest(LARGE[mode]["prefix"]), largest(SMALL["prefix"]),
+                              repeats=1 if args.quick else 2)
+        print(json.dumps({**versions(), "export": export}, indent=2, default=str))
+        return
     generated = ensure_data(mode, only_large=bool(args.only))
     big = largest(LARGE[mode]["prefix"])
     if args.only == "import":
@@ -603,7 +683,7 @@ def main() -> None:
                                                             repeats=1 if args.quick else 3)
     log(f"  {result['realisation_import']}")
     log("ledger export …")
-    result["export"] = bench_export(big, repeats=1 if args.quick else 2)
+    result["export"] = bench_export(big, small, repeats=1 if args.quick else 2)
     log(f"  {result['export']}")
     log("history …")
     result["history"] = bench_history(big, saves=50 if args.quick else 2000)

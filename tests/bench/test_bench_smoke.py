@@ -60,11 +60,16 @@ def test_quick_run_writes_every_figure(tmp_path):
     assert latest["dataset"]["realisation_lines"] > 0
 
     export = latest["export"]
-    assert export["rows"] > 0
-    for key in ("report_seconds", "raw_seconds", "ratio", "peak_rss_mb", "raw_peak_rss_mb",
-                "baseline_rss_mb", "report_rows_per_second", "raw_rows_per_second"):
-        assert export[key] > 0, key
-    assert export["memory_method"]
+    assert export["baseline_rss_mb"] > 0 and export["memory_method"] and export["peak_rss_mb"]
+    for slug in ("ledger", "audit"):
+        figures = export["reports"][slug]
+        assert figures["rows"] > 0 and figures["identical_to_xlsxwriter"], slug
+        for mode in ("report", "xlsxwriter", "rust", "read"):
+            assert figures[f"{mode}_seconds"] > 0 and figures[f"{mode}_cpu_seconds"] >= 0
+            assert figures[f"{mode}_peak_rss_mb"] > 0
+        assert figures["ratio"] > 0 and figures["cpu_ratio"] >= 0
+        assert figures["report_formulas_without_value"] == 0
+    assert export["reports"]["ledger"]["rust_formulas"] > 0
 
     history = latest["history"]
     assert history["saves"] == 50 and history["ratio"] > 0
