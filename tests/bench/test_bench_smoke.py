@@ -23,7 +23,7 @@ def test_quick_run_writes_every_figure(tmp_path):
     done = subprocess.run(
         [sys.executable, "bench/run.py", "--quick", "--requests", "2", "--warmup", "1",
          "--data-dir", str(tmp_path / "data"), "--output-dir", str(tmp_path / "results")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "page_p95_ms" in done.stdout  # the table
 
