@@ -500,8 +500,11 @@ class ReportWriter:
         sheet.freeze_panes(top + 1, 0)
         self._print_setup(sheet, columns, top)
         kinds = [c.kind for c in columns]
-        stream = (RowStream(sheet, kinds, self.formats, top + 1) if sheet.constant_memory
-                  else None)
+        # Rows as xlsxwriter writes them by default: constant memory, Excel 2007 rows (no
+        # data bars), the default row height.
+        plain_rows = (sheet.constant_memory and sheet.excel_version == 2007
+                      and sheet.default_row_height == sheet.original_row_height)
+        stream = RowStream(sheet, kinds, self.formats, top + 1) if plain_rows else None
         return sheet, top + 1, [self._cell_writer(sheet, kind) for kind in kinds], stream
 
     def _print_setup(self, sheet, columns: list[Column], header: int) -> None:
