@@ -54,11 +54,29 @@ def _statement_batches(rows: Sequence[tuple], width: int) -> list[Sequence[tuple
     return [rows[i:i + size] for i in range(0, len(rows), size)]
 
 
-def _values_sql(table: str, columns: Sequence[str], count: int) -> str:
+def _insert(cursor, model, columns: Sequence[str], rows: Sequence[tuple],
+            returning: str | None = None) -> list:
+    """Insert `rows` into `model`'s table: on PostgreSQL one array per column (UNNEST, as
+    Django's bulk_create does there: a parameter per column, not per value), elsewhere a few
+    hundred rows per VALUES list. Returns the `returning` column's values, in row order."""
     quote = connection.ops.quote_name
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)})"
+    tail = f" RETURNING {quote(returning)}" if returning else ""
+    found: list = []
+    if connection.vendor == "postgresql":
+        fields = {f.column: f for f in model._meta.concrete_fields}
+        arrays = ", ".join(f"%s::{fields[c].db_type(connection)}[]" for c in columns)
+        for batch in [rows[i:i + 5000] for i in range(0, len(rows), 5000)]:
+            cursor.execute(f"{head} SELECT * FROM UNNEST({arrays}){tail}",
+                           [list(column) for column in zip(*batch, strict=True)])
+            found += [r[0] for r in cursor.fetchall()] if returning else []
+        return found
     row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    return (f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES "
-            + ", ".join([row] * count))
+    for batch in _statement_batches(rows, len(columns)):
+        cursor.execute(f"{head} VALUES {', '.join([row] * len(batch))}{tail}",
+                       [v for r in batch for v in r])
+        found += [r[0] for r in cursor.fetchall()] if returning else []
+    return found
 
 
 def record_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple], *,
@@ -74,9 +92,7 @@ def record_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
                "history_user_id"]
     tail = (when, reason, history_type, actor.pk)
     with connection.cursor() as cursor:
-        for batch in _statement_batches(rows, len(columns)):
-            params = [v for row in batch for v in (*(row[i] for i in where), *tail)]
-            cursor.execute(_values_sql(history._meta.db_table, columns, len(batch)), params)
+        _insert(cursor, history, columns, [(*(row[i] for i in where), *tail) for row in rows])
 
 
 def insert_recorded(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple], *,
@@ -86,13 +102,9 @@ def insert_recorded(model: type[models.Model], fields: Sequence[str], rows: Sequ
     if not connection.features.can_return_rows_from_bulk_insert:
         raise NotSupportedError("insert_recorded needs INSERT … RETURNING")
     pk = model._meta.pk
-    quote = connection.ops.quote_name
-    ids: list[int] = []
+    _checked(model, [pk.attname, *fields])  # before anything is written
     with connection.cursor() as cursor:
-        for batch in _statement_batches(rows, len(fields)):
-            cursor.execute(_values_sql(model._meta.db_table, fields, len(batch))
-                           + f" RETURNING {quote(pk.column)}", [v for row in batch for v in row])
-            ids += [found[0] for found in cursor.fetchall()]
+        ids = _insert(cursor, model, fields, rows, returning=pk.column)
     if len(ids) != len(rows):
         raise DatabaseError(f"{model.__name__}: {len(rows)} rows written, {len(ids)} ids back")
     record_rows(model, [pk.attname, *fields], [(i, *row) for i, row in zip(ids, rows, strict=True)],
@@ -104,6 +116,7 @@ def update_recorded(model: type[models.Model], fields: Sequence[str], rows: Sequ
                     *, changed: Sequence[str], actor, reason: str) -> None:
     """Set the `changed` columns of each row (values in `fields` order, the primary key and
     every recorded column: the row as it will be) and write a '~' history row each."""
+    _checked(model, fields)
     pk = model._meta.pk.attname
     quote = connection.ops.quote_name
     where = [list(fields).index(c) for c in changed]
