@@ -22,13 +22,9 @@ class AllocationSubject(Subject):
 
     @classmethod
     def for_proposals(cls, proposals, *, lock=False):
-        by_pk = {p.pk: p for p in proposals}
-        plans = AllocationPlan.objects.filter(proposal__in=list(by_pk))
-        if lock:
-            plans = plans.select_for_update(of=("self",))
-        plans = plans.select_related("grant__cooperative", "grant__funder",
-                                     "grant__funding_stream", "key", "supersedes", "drafted_by")
-        return {plan.proposal_id: cls(by_pk[plan.proposal_id], plan) for plan in plans}
+        return cls.of_rows(AllocationPlan.objects.select_related(
+            "grant__cooperative", "grant__funder", "grant__funding_stream", "key", "supersedes",
+            "drafted_by"), proposals, lock=lock)
 
     @property
     def plan(self) -> AllocationPlan:

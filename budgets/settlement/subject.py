@@ -22,14 +22,9 @@ class SettlementSubject(Subject):
 
     @classmethod
     def for_proposals(cls, proposals, *, lock=False):
-        by_pk = {p.pk: p for p in proposals}
-        settlements = Settlement.objects.filter(proposal__in=list(by_pk))
-        if lock:
-            settlements = settlements.select_for_update(of=("self",))
-        settlements = settlements.select_related("grant__cooperative", "grant__funder",
-                                                 "grant__funding_stream", "supersedes",
-                                                 "drafted_by", "plan")
-        return {s.proposal_id: cls(by_pk[s.proposal_id], s) for s in settlements}
+        return cls.of_rows(Settlement.objects.select_related(
+            "grant__cooperative", "grant__funder", "grant__funding_stream", "supersedes",
+            "drafted_by", "plan"), proposals, lock=lock)
 
     @property
     def settlement(self) -> Settlement:

@@ -19,13 +19,9 @@ class TargetsSubject(Subject):
 
     @classmethod
     def for_proposals(cls, proposals, *, lock=False):
-        by_pk = {p.pk: p for p in proposals}
-        sets = TargetSet.objects.filter(proposal__in=list(by_pk))
-        if lock:
-            sets = sets.select_for_update(of=("self",))
-        sets = sets.select_related("cooperative").prefetch_related(
-            Prefetch("lines", queryset=TargetLine.objects.select_related("indicator")))
-        return {s.proposal_id: cls(by_pk[s.proposal_id], s) for s in sets}
+        return cls.of_rows(TargetSet.objects.select_related("cooperative").prefetch_related(
+            Prefetch("lines", queryset=TargetLine.objects.select_related("indicator"))),
+            proposals, lock=lock)
 
     @property
     def target_set(self) -> TargetSet:

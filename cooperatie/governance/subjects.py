@@ -38,6 +38,16 @@ class Subject:
     def for_proposals(cls, proposals: Iterable, *, lock: bool = False) -> dict[int, "Subject"]:
         return {p.pk: cls(p) for p in proposals}
 
+    @classmethod
+    def of_rows(cls, queryset, proposals: Iterable, *, lock: bool) -> dict[int, "Subject"]:
+        """`for_proposals` of a subject kept as a row with a `proposal` field: one query for
+        all (`queryset` joins what the pages need), locked for update while closing."""
+        by_pk = {p.pk: p for p in proposals}
+        rows = queryset.filter(proposal__in=list(by_pk))
+        if lock:
+            rows = rows.select_for_update(of=("self",))
+        return {row.proposal_id: cls(by_pk[row.proposal_id], row) for row in rows}
+
     def summary_context(self, user) -> dict:
         return {}
 
