@@ -60,8 +60,10 @@ def figures(results: list[dict]) -> str:
             f"{x(r)['ratio']}; CPU {x(r)['report_cpu_seconds']} s / "
             f"{x(r)['xlsxwriter_cpu_seconds']} s = {x(r)['cpu_ratio']}"))
         row(f"{slug} export: read only; Rust writer", lambda r, x=x: (
-            f"{x(r)['read_seconds']} s; {x(r)['rust_seconds']} s = {x(r)['rust_speedup']}× "
-            f"xlsxwriter (CPU {x(r)['cpu_rust_speedup']}×)"))
+            f"{x(r)['read_seconds']} s; " + (
+                f"failed: {x(r)['rust_failure']}" if x(r).get("rust_failure") else
+                f"{x(r)['rust_seconds']} s = {x(r)['rust_speedup']}× "
+                f"xlsxwriter (CPU {x(r)['cpu_rust_speedup']}×)")))
         row(f"{slug} export: peak memory (Django alone)", lambda r, x=x: (
             f"{x(r)['report_peak_rss_mb']} MB ({r['export']['baseline_rss_mb']} MB)"))
     row("save() with / without history", lambda r: (

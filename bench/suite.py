@@ -470,9 +470,11 @@ def run_child(mode: str, slug: str, cooperative: Cooperative, year: int, path: P
     time and peak memory (see export_child.peak_rss_mb)."""
     done = subprocess.run(
         [sys.executable, "-m", "bench.export_child", mode, slug, cooperative.code, str(year),
-         str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+         str(path)], cwd=ROOT, capture_output=True, text=True,
+        env=os.environ.copy())
     if done.returncode != 0:
-        raise RuntimeError(f"export child {mode} {slug} failed ({done.returncode})")
+        last = (done.stderr.strip().splitlines() or [""])[-1]
+        raise RuntimeError(f"export child {mode} {slug} failed ({done.returncode}): {last}")
     return json.loads(done.stdout)
 
 
@@ -531,16 +533,23 @@ def bench_export(cooperative: Cooperative, small: Cooperative | None, repeats: i
                                            folder / "django.xlsx")["peak_rss_mb"]
         for slug in STREAMED:
             runs = {mode: [] for mode in EXPORT_MODES}
-            identical = True
+            identical, rust_failure = True, None
             for _ in range(repeats):  # alternate, so that all see the same machine
-                for mode in EXPORT_MODES:
-                    runs[mode].append(run_child(mode, slug, cooperative, year,
-                                                folder / f"{slug}-{mode}.xlsx"))
+                for mode in [m for m in EXPORT_MODES if not (m == "rust" and rust_failure)]:
+                    try:
+                        runs[mode].append(run_child(mode, slug, cooperative, year,
+                                                    folder / f"{slug}-{mode}.xlsx"))
+                    except RuntimeError as failed:
+                        if mode != "rust":
+                            raise
+                        rust_failure = str(failed)  # a finding about the Rust writer
+                        runs.pop("rust")
                 identical &= same_workbook(folder / f"{slug}-report.xlsx",
                                            folder / f"{slug}-xlsxwriter.xlsx") == []
             rows = {r["rows"] for mode in runs for r in runs[mode]}
             assert len(rows) == 1, f"{slug}: every mode reads the same rows ({rows})"
-            result = {"rows": rows.pop(), "identical_to_xlsxwriter": identical}
+            result = {"rows": rows.pop(), "identical_to_xlsxwriter": identical,
+                      "rust_failure": rust_failure}
             for mode, done in runs.items():
                 result[f"{mode}_seconds"] = min(r["seconds"] for r in done)
                 result[f"{mode}_cpu_seconds"] = min(r["cpu_seconds"] for r in done)
@@ -553,10 +562,12 @@ def bench_export(cooperative: Cooperative, small: Cooperative | None, repeats: i
                                               / result[f"report_{clock}"], 3)
                 result[f"{cpu}read_ratio"] = round(result[f"read_{clock}"]
                                                    / result[f"report_{clock}"], 3)
-                result[f"{cpu}rust_speedup"] = round(result[f"xlsxwriter_{clock}"]
-                                                     / result[f"rust_{clock}"], 2)
-            formulas, unsaved = formulas_without_value(folder / f"{slug}-rust.xlsx")
-            result["rust_formulas"], result["rust_formulas_without_value"] = formulas, unsaved
+                if not rust_failure:
+                    result[f"{cpu}rust_speedup"] = round(result[f"xlsxwriter_{clock}"]
+                                                         / result[f"rust_{clock}"], 2)
+            if not rust_failure:
+                formulas, unsaved = formulas_without_value(folder / f"{slug}-rust.xlsx")
+                result["rust_formulas"], result["rust_formulas_without_value"] = formulas, unsaved
             result["report_formulas_without_value"] = formulas_without_value(
                 folder / f"{slug}-report.xlsx")[1]
             # Cell by cell on the small cooperative (openpyxl would take minutes at large;
@@ -567,7 +578,8 @@ def bench_export(cooperative: Cooperative, small: Cooperative | None, repeats: i
                 compared = tuple(folder / f"small-{mode}.xlsx" for mode in ("report", "rust"))
                 for mode, path in zip(("report", "rust"), compared, strict=True):
                     run_child(mode, slug, small, small_year, path)
-            result["rust_differences_small"] = cell_differences(*compared)
+            if small is not None or not rust_failure:
+                result["rust_differences_small"] = cell_differences(*compared)
             out["reports"][slug] = result
     ledger = out["reports"]["ledger"]
     out.update({k: ledger[k] for k in ("rows", "ratio", "cpu_ratio", "report_seconds",
