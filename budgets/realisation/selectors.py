@@ -685,12 +685,15 @@ class Spending:
 
 def spending_by_year(cooperative, years, neighbourhood_ids=None) -> dict[int, Spending]:
     """Per year: the spending to count (see Spending), for the whole cooperative or some
-    neighbourhoods. Four queries whatever the number of years."""
+    neighbourhoods. Four queries on the running balances (LedgerBalance for the cooperative,
+    NeighbourhoodBalance for neighbourhoods), whatever the number of years and entries."""
     years = sorted(set(years))
-    entries = LedgerEntry.objects.filter(cooperative=cooperative, year__in=years)
-    if neighbourhood_ids is not None:
-        entries = entries.filter(neighbourhood_id__in=neighbourhood_ids)
-    budget = {r["year"]: r["total"] for r in totals(entries.filter(kind=CONTRIBUTION), "year")}
+    if neighbourhood_ids is None:
+        balances = LedgerBalance.objects.filter(cooperative=cooperative, year__in=years)
+    else:
+        balances = NeighbourhoodBalance.objects.filter(cooperative=cooperative, year__in=years,
+                                                       neighbourhood__in=neighbourhood_ids)
+    budget = _sums(balances.filter(kind=CONTRIBUTION), "year")
     by_year: dict[int, list[Period]] = {}
     for period in (Period.objects.filter(budget_round__cooperative=cooperative,
                                          budget_round__year__in=years)
@@ -698,8 +701,8 @@ def spending_by_year(cooperative, years, neighbourhood_ids=None) -> dict[int, Sp
         by_year.setdefault(period.budget_round.year, []).append(period)
     closed = {year: [p for p in ps if p.is_closed] for year, ps in by_year.items()}
     closed_ids = [p.pk for ps in closed.values() for p in ps]
-    actual = {r["year"]: r["total"] for r in totals(
-        entries.filter(kind=REALISATION, period_id__in=closed_ids), "year")} if closed_ids else {}
+    actual = _sums(balances.filter(kind=REALISATION, period__in=closed_ids), "year"
+                   ) if closed_ids else {}
     distribution = realisation_settings_get(cooperative).distribution if closed_ids else None
     out = {}
     for year in years:
