@@ -11,7 +11,13 @@ from django.db.models.functions import Coalesce, Round
 from cooperatie.models import Cooperative
 
 from . import chain
-from .models import LedgerBalance, LedgerEntry, LedgerTransaction, NeighbourhoodBalance
+from .models import (
+    DimensionBalance,
+    LedgerBalance,
+    LedgerEntry,
+    LedgerTransaction,
+    NeighbourhoodBalance,
+)
 
 DIMENSIONS = ("organisation", "neighbourhood", "funding_stream", "team", "period")
 BATCH = 2000
@@ -151,7 +157,7 @@ def totals(queryset, *fields: str) -> list[dict]:
     return [{**row, "total": from_cents(row["total"])} for row in rows]
 
 
-# --- running balances (budgets.models.LedgerBalance, NeighbourhoodBalance) -------------------
+# --- running balances (budgets.models.LedgerBalance, DimensionBalance, NeighbourhoodBalance) --
 
 
 def _cents(amount: Decimal) -> int:
@@ -197,8 +203,23 @@ def _add_values_to_balances(entries: list[tuple], hoods: dict[int, int],
             by_hood[(*head, e[hood])] += cents
     _upsert(LedgerBalance, ["cooperative_id", "year", "kind", "period", "organisation", "area",
                             "funding_stream"], totals_by_key)
+    _upsert(DimensionBalance, ["cooperative_id", "year", "kind", "period", "dimension", "key"],
+            by_dimension(totals_by_key))
     _upsert(NeighbourhoodBalance, ["cooperative_id", "year", "kind", "period", "neighbourhood"],
             by_hood)
+
+
+DIMENSION_COLUMNS = ("organisation", "area", "funding_stream")  # LedgerBalance's, in key order
+
+
+def by_dimension(ledger_keys: dict[tuple, int]) -> dict[tuple, int]:
+    """LedgerBalance's (cooperative, year, kind, period, organisation, area, funding_stream)
+    totals as DimensionBalance's (cooperative, year, kind, period, dimension, key)."""
+    out: dict[tuple, int] = defaultdict(int)
+    for (*head, org, area, stream), cents in ledger_keys.items():
+        for dimension, key in zip(DIMENSION_COLUMNS, (org, area, stream), strict=True):
+            out[(*head, dimension, key)] += cents
+    return out
 
 
 def _upsert(model, key: list[str], rows: dict[tuple, int]) -> None:
@@ -213,7 +234,8 @@ def _upsert(model, key: list[str], rows: dict[tuple, int]) -> None:
         cursor.executemany(sql, [(*k, cents) for k, cents in rows.items()])
 
 
-def _computed_balances(cooperative) -> tuple[list[LedgerBalance], list[NeighbourhoodBalance]]:
+def _computed_balances(cooperative) -> tuple[list[LedgerBalance], list[DimensionBalance],
+                                             list[NeighbourhoodBalance]]:
     entries = LedgerEntry.objects.filter(cooperative=cooperative).order_by()
     area = Coalesce("neighbourhood__area_id", "team__area_id", 0)
     rows = entries.values("year", "kind", "period_id", "organisation_id", "funding_stream_id",
@@ -222,35 +244,43 @@ def _computed_balances(cooperative) -> tuple[list[LedgerBalance], list[Neighbour
                               period=r["period_id"] or 0, organisation=r["organisation_id"] or 0,
                               area=r["area_id"] or 0, funding_stream=r["funding_stream_id"] or 0,
                               cents=int(r["total"] or 0)) for r in rows]
+    per_dimension = by_dimension({
+        (cooperative.pk, b.year, b.kind, b.period, b.organisation, b.area, b.funding_stream):
+        b.cents for b in balances})
+    dimensions = [DimensionBalance(cooperative=cooperative, year=year, kind=kind, period=period,
+                                   dimension=dimension, key=key, cents=total)
+                  for (_coop, year, kind, period, dimension, key), total
+                  in per_dimension.items()]
     rows = (entries.filter(neighbourhood__isnull=False)
             .values("year", "kind", "period_id", "neighbourhood_id").annotate(total=cents_sum()))
     by_hood = [NeighbourhoodBalance(cooperative=cooperative, year=r["year"], kind=r["kind"],
                                     period=r["period_id"] or 0,
                                     neighbourhood=r["neighbourhood_id"],
                                     cents=int(r["total"] or 0)) for r in rows]
-    return balances, by_hood
+    return balances, dimensions, by_hood
+
+
+BALANCES = (LedgerBalance, DimensionBalance, NeighbourhoodBalance)
 
 
 @transaction.atomic
 def balances_rebuild(cooperative) -> int:
     """Recompute a cooperative's running balances from its entries (after a bulk load of
     entries, e.g. the scale data, or to repair). Returns the number of balance rows."""
-    LedgerBalance.objects.filter(cooperative=cooperative).delete()
-    NeighbourhoodBalance.objects.filter(cooperative=cooperative).delete()
-    balances, by_hood = _computed_balances(cooperative)
-    LedgerBalance.objects.bulk_create(balances, batch_size=2000)
-    NeighbourhoodBalance.objects.bulk_create(by_hood, batch_size=2000)
-    return len(balances) + len(by_hood)
+    computed = _computed_balances(cooperative)
+    for model, rows in zip(BALANCES, computed, strict=True):
+        model.objects.filter(cooperative=cooperative).delete()
+        model.objects.bulk_create(rows, batch_size=2000)
+    return sum(len(rows) for rows in computed)
 
 
 def balances_differences(cooperative) -> list[str]:
     """Where the running balances disagree with the entries (empty when they agree)."""
-    balances, by_hood = _computed_balances(cooperative)
     out = []
-    for model, computed, key in (
-            (LedgerBalance, balances, ("year", "kind", "period", "organisation", "area",
-                                       "funding_stream")),
-            (NeighbourhoodBalance, by_hood, ("year", "kind", "period", "neighbourhood"))):
+    for model, computed, key in zip(BALANCES, _computed_balances(cooperative), (
+            ("year", "kind", "period", "organisation", "area", "funding_stream"),
+            ("year", "kind", "period", "dimension", "key"),
+            ("year", "kind", "period", "neighbourhood")), strict=True):
         want = {tuple(getattr(b, k) for k in key): b.cents for b in computed if b.cents}
         have = {tuple(r[:-1]): r[-1] for r in model.objects.filter(cooperative=cooperative)
                 .exclude(cents=0).values_list(*key, "cents")}

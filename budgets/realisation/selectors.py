@@ -4,7 +4,8 @@ Budget against actual counts what is in the ledger: the budget in force is the s
 budgets (contributions), the actual to date is the submitted realisation booked in the periods
 up to and including the one asked for (a correction of a closed period counts in the period
 it was booked in). The figures per partner, area and funding stream come from the ledger's
-running balances (budgets.models.LedgerBalance), per neighbourhood from NeighbourhoodBalance:
+running balances (budgets.models.DimensionBalance for the whole cooperative, LedgerBalance for
+one partner or area), per neighbourhood from NeighbourhoodBalance:
 a constant number of small queries, whatever the number of entries.
 
 Arithmetic (one place):
@@ -34,6 +35,7 @@ from budgets.allocation import apportion
 from budgets.ledger import from_cents, totals
 from budgets.models import (
     BudgetRound,
+    DimensionBalance,
     FundingStream,
     LedgerBalance,
     LedgerEntry,
@@ -437,14 +439,24 @@ def dimension_figures(budget_round: BudgetRound, by: str, through: Period | None
             balances = balances.filter(neighbourhood__in=hood_ids)
         return (_sums(balances.filter(kind=CONTRIBUTION), "neighbourhood"),
                 _sums(balances.filter(kind=REALISATION, period__in=in_periods), "neighbourhood"))
-    balances = LedgerBalance.objects.filter(cooperative_id=coop, year=year)
-    if organisation is not None:
-        balances = balances.filter(organisation=organisation.pk)
-    if area is not None:
-        balances = balances.filter(area=area.pk)
     column = BY[by]
+    if organisation is None and area is None:
+        balances, column = _per_dimension(coop, year, column), "key"
+    else:
+        balances = LedgerBalance.objects.filter(cooperative_id=coop, year=year)
+        if organisation is not None:
+            balances = balances.filter(organisation=organisation.pk)
+        if area is not None:
+            balances = balances.filter(area=area.pk)
     return (_sums(balances.filter(kind=CONTRIBUTION), column),
             _sums(balances.filter(kind=REALISATION, period__in=in_periods), column))
+
+
+def _per_dimension(cooperative_id: int, year: int, dimension: str = "organisation"):
+    """The balances of one dimension (DimensionBalance): the whole cooperative's figures per
+    partner, area or stream, or its totals (any dimension adds up to them)."""
+    return DimensionBalance.objects.filter(cooperative_id=cooperative_id, year=year,
+                                           dimension=dimension)
 
 
 def _labels(budget_round: BudgetRound, by: str, ids: set[int], area: Area | None
@@ -514,12 +526,16 @@ def cumulative(budget_round: BudgetRound, periods_list: list[Period], budget: De
                ) -> list[tuple[Period, Decimal, Decimal | None]]:
     """Per period: (period, cumulative budget to date, cumulative actual or None for periods
     not yet opened). One query."""
-    balances = LedgerBalance.objects.filter(cooperative_id=budget_round.cooperative_id,
-                                            year=budget_round.year, kind=REALISATION)
-    if organisation is not None:
-        balances = balances.filter(organisation=organisation.pk)
-    if area is not None:
-        balances = balances.filter(area=area.pk)
+    if organisation is None and area is None:
+        balances = _per_dimension(budget_round.cooperative_id, budget_round.year)
+    else:
+        balances = LedgerBalance.objects.filter(cooperative_id=budget_round.cooperative_id,
+                                                year=budget_round.year)
+        if organisation is not None:
+            balances = balances.filter(organisation=organisation.pk)
+        if area is not None:
+            balances = balances.filter(area=area.pk)
+    balances = balances.filter(kind=REALISATION)
     per_period = _sums(balances, "period")
     out, running = [], ZERO
     for period in periods_list:
@@ -557,11 +573,10 @@ def in_kind_vs_realised(budget_round: BudgetRound, through: Period | None,
     """Per partner: the in-kind contribution committed for the year and to date, against the
     in-kind contribution realised (FTE deployed × cost per FTE) to date."""
     in_periods = _actual_periods(periods_list, through)
-    balances = LedgerBalance.objects.filter(cooperative_id=budget_round.cooperative_id,
-                                            year=budget_round.year)
-    committed = _sums(balances.filter(kind=LedgerEntry.Kind.IN_KIND), "organisation")
+    balances = _per_dimension(budget_round.cooperative_id, budget_round.year)
+    committed = _sums(balances.filter(kind=LedgerEntry.Kind.IN_KIND), "key")
     realised = _sums(balances.filter(kind=LedgerEntry.Kind.IN_KIND_REALISED,
-                                     period__in=in_periods), "organisation")
+                                     period__in=in_periods), "key")
     ids = {k for k in set(committed) | set(realised) if k}
     rows = [Row(o.code, o.name, committed.get(o.pk, ZERO), ZERO, realised.get(o.pk, ZERO),
                 key=o.pk) for o in Organisation.objects.filter(pk__in=ids).order_by("name")]
@@ -685,11 +700,12 @@ class Spending:
 
 def spending_by_year(cooperative, years, neighbourhood_ids=None) -> dict[int, Spending]:
     """Per year: the spending to count (see Spending), for the whole cooperative or some
-    neighbourhoods. Four queries on the running balances (LedgerBalance for the cooperative,
-    NeighbourhoodBalance for neighbourhoods), whatever the number of years and entries."""
+    neighbourhoods. Four queries on the running balances (DimensionBalance for the
+    cooperative, NeighbourhoodBalance for neighbourhoods), whatever the number of entries."""
     years = sorted(set(years))
     if neighbourhood_ids is None:
-        balances = LedgerBalance.objects.filter(cooperative=cooperative, year__in=years)
+        balances = DimensionBalance.objects.filter(cooperative=cooperative, year__in=years,
+                                                   dimension="organisation")
     else:
         balances = NeighbourhoodBalance.objects.filter(cooperative=cooperative, year__in=years,
                                                        neighbourhood__in=neighbourhood_ids)

@@ -6,7 +6,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from budgets import ledger
-from budgets.models import LedgerBalance, LedgerEntry, LedgerTransaction, NeighbourhoodBalance
+from budgets.models import (
+    DimensionBalance,
+    LedgerBalance,
+    LedgerEntry,
+    LedgerTransaction,
+    NeighbourhoodBalance,
+)
 from cooperatie.models import Neighbourhood
 
 amounts = st.decimals(min_value=Decimal("-99999.99"), max_value=Decimal("99999.99"), places=2,
@@ -40,6 +46,10 @@ def test_balances_follow_every_posting_and_reversal(tom, users, postings, revers
     hood_cents = sum(NeighbourhoodBalance.objects.filter(cooperative=tom, year=2031)
                      .values_list("cents", flat=True))
     assert Decimal(cents) / 100 == Decimal(hood_cents) / 100 == expected
+    for dimension in DimensionBalance.Dimension.values:  # each dimension adds up to the total
+        assert sum(DimensionBalance.objects.filter(cooperative=tom, year=2031,
+                                                   dimension=dimension)
+                   .values_list("cents", flat=True)) == cents
 
 
 def test_rebuilding_gives_the_same_balances(tom):
