@@ -279,7 +279,6 @@ class Row:
     forecast: Decimal = ZERO  # for the year
     warning: bool = False
     key: object = None
-    area: Area | None = None  # a neighbourhood's area
 
     @property
     def difference(self) -> Decimal:
@@ -460,8 +459,8 @@ def _per_dimension(cooperative_id: int, year: int, dimension: str = "organisatio
 
 
 def _labels(budget_round: BudgetRound, by: str, ids: set[int], area: Area | None
-            ) -> list[tuple[object, str, str, Area | None]]:
-    """(id, code, label, area) of every row to show: all members, areas, streams or
+            ) -> list[tuple[object, str, str]]:
+    """(id, code, label) of every row to show: all members, areas, streams or
     neighbourhoods (of the area), and anything else that has money."""
     coop = budget_round.cooperative
     if by == "partner":
@@ -469,24 +468,24 @@ def _labels(budget_round: BudgetRound, by: str, ids: set[int], area: Area | None
 
         member_ids = {m.organisation_id for m in current_members(coop)}
         orgs = Organisation.objects.filter(pk__in=member_ids | (ids - {0})).order_by("name")
-        out = [(o.pk, o.code, o.name, None) for o in orgs]
+        out = [(o.pk, o.code, o.name) for o in orgs]
     elif by == "gebied":
-        out = [(a.pk, a.code, a.name, None) for a in coop.areas.order_by("name")]
+        out = list(coop.areas.order_by("name").values_list("pk", "code", "name"))
     elif by == "stroom":
-        out = [(s.pk, s.code, s.name, None)
-               for s in FundingStream.objects.filter(cooperative=coop).order_by("code")]
-    else:
-        hoods = (Neighbourhood.objects.filter(cooperative=coop).select_related("area")
-                 .order_by("area__name", "area_id", "code"))
+        out = list(FundingStream.objects.filter(cooperative=coop).order_by("code")
+                   .values_list("pk", "code", "name"))
+    else:  # plain values: a large cooperative's warnings read all of its neighbourhoods
+        hoods = Neighbourhood.objects.filter(cooperative=coop)
         if area is not None:
             hoods = hoods.filter(area=area)
-        out = [(h.pk, h.code, h.name, h.area) for h in hoods]
+        out = list(hoods.order_by("area__name", "area_id", "code")
+                   .values_list("pk", "code", "name"))
     known = {key for key, *_ in out}
     if ids - known - {0}:  # money on a dimension that no longer exists: never hidden
-        out += [(key, "?", _("onbekend (%(id)s)") % {"id": key}, None)
+        out += [(key, "?", _("onbekend (%(id)s)") % {"id": key})
                 for key in sorted(ids - known - {0})]
     if 0 in ids:
-        out.append((0, "", _("zonder %(dim)s") % {"dim": DIMENSION_LABELS[by].lower()}, None))
+        out.append((0, "", _("zonder %(dim)s") % {"dim": DIMENSION_LABELS[by].lower()}))
     return out
 
 
@@ -507,9 +506,9 @@ def budget_vs_actual(budget_round: BudgetRound, *, by: str = "partner",
                                        organisation=organisation)
     labels = _labels(budget_round, by, set(budget) | set(actual), area)
     rows: list[Row] = []
-    for key, code, label, hood_area in labels:
+    for key, code, label in labels:
         rows.append(Row(code, label, budget.get(key, ZERO), ZERO, actual.get(key, ZERO),
-                        key=key, area=hood_area))
+                        key=key))
     fill(rows, basis)
     overview = Overview(budget_round, periods_list, through, by, rows,
                         total_of(rows, basis, _("Totaal")), basis.threshold, basis.label,
@@ -526,15 +525,16 @@ def cumulative(budget_round: BudgetRound, periods_list: list[Period], budget: De
                ) -> list[tuple[Period, Decimal, Decimal | None]]:
     """Per period: (period, cumulative budget to date, cumulative actual or None for periods
     not yet opened). One query."""
-    if organisation is None and area is None:
-        balances = _per_dimension(budget_round.cooperative_id, budget_round.year)
+    coop, year = budget_round.cooperative_id, budget_round.year
+    if organisation is not None and area is not None:
+        balances = LedgerBalance.objects.filter(cooperative_id=coop, year=year,
+                                                organisation=organisation.pk, area=area.pk)
+    elif area is not None:  # one area's periods: a few rows, whatever the cooperative's size
+        balances = _per_dimension(coop, year, "area").filter(key=area.pk)
+    elif organisation is not None:
+        balances = _per_dimension(coop, year).filter(key=organisation.pk)
     else:
-        balances = LedgerBalance.objects.filter(cooperative_id=budget_round.cooperative_id,
-                                                year=budget_round.year)
-        if organisation is not None:
-            balances = balances.filter(organisation=organisation.pk)
-        if area is not None:
-            balances = balances.filter(area=area.pk)
+        balances = _per_dimension(coop, year)
     balances = balances.filter(kind=REALISATION)
     per_period = _sums(balances, "period")
     out, running = [], ZERO
