@@ -148,3 +148,35 @@ def test_spending_from_the_balances_follows_postings_in_any_period(tom, users, e
     for hood_ids in (None, [hoods[i].pk for i in scope if i < len(hoods)]):
         assert (spending_from_balances(tom, [2025, 2026], hood_ids)
                 == spending_from_entries(tom, [2025, 2026], hood_ids))
+
+
+def test_the_cumulative_chart_equals_the_entries_for_any_area_and_partner(tom):
+    """The chart's actual per period (DimensionBalance for the cooperative, one area or one
+    partner; LedgerBalance for a partner in an area) is the realisation entries' sum."""
+    from django.db.models import Q
+
+    from budgets.realisation import selectors
+    from cooperatie.models import Area
+    from partners.models import Organisation
+
+    budget_round = tom.budget_rounds.get(year=2025)
+    periods = selectors.round_periods(budget_round)
+    org = Organisation.objects.filter(ledger_entries__cooperative=tom,
+                                      ledger_entries__kind="realisation").distinct().first()
+    scopes = [(None, None), (org, None)] + [(o, a) for a in Area.objects.filter(cooperative=tom)
+                                            for o in (None, org)]
+    for organisation, area in scopes:
+        entries = LedgerEntry.objects.filter(cooperative=tom, year=2025, kind="realisation")
+        if organisation is not None:
+            entries = entries.filter(organisation=organisation)
+        if area is not None:
+            entries = entries.filter(Q(neighbourhood__area=area)
+                                     | Q(neighbourhood__isnull=True, team__area=area))
+        months = selectors.cumulative(budget_round, periods, Decimal("0"), None,
+                                      organisation=organisation, area=area)
+        running = Decimal("0.00")
+        for period, _budget, actual in months:
+            running += ledger.balance(entries.filter(period=period))
+            assert actual == running, (organisation, area, period)
+        assert running == ledger.balance(entries)
+        assert running or area is not None  # the cooperative and the partner spent
