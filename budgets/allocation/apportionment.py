@@ -104,8 +104,8 @@ def _largest_remainder(units: int, weights: Mapping[K, Decimal]) -> dict[K, int]
     # In whole numbers: every weight over one common denominator, so that each share is
     # units × w ÷ Σw with an integer remainder (exact, and much faster than Fractions; the
     # remainders compare exactly as the fractions would, having the same denominator).
-    denominator = math.lcm(*(w.denominator for w in exact.values()))
-    scaled = {key: w.numerator * (denominator // w.denominator) for key, w in exact.items()}
+    denominator = math.lcm(*(d for _n, d in exact.values()))
+    scaled = {key: n * (denominator // d) for key, (n, d) in exact.items()}
     weight_sum = sum(scaled.values())
     result: dict[K, int] = {}
     remainders: list[tuple[int, tuple, K]] = []
@@ -121,18 +121,24 @@ def _largest_remainder(units: int, weights: Mapping[K, Decimal]) -> dict[K, int]
     return result
 
 
-def _checked_weights(weights: Mapping[K, Decimal]) -> dict[K, Fraction]:
+def _checked_weights(weights: Mapping[K, Decimal]) -> dict[K, tuple[int, int]]:
+    """Each weight as an exact (numerator, denominator) in lowest terms, as a Fraction holds
+    it (a Decimal's own as_integer_ratio: thousands of weights without a Fraction each)."""
     if not isinstance(weights, Mapping):
         raise ValueError("De gewichten moeten een mapping van sleutel naar gewicht zijn.")
     if not weights:
         raise ValueError("Er is niets om over te verdelen: er zijn geen gewichten.")
     exact = {}
     for key, weight in weights.items():
-        value = _number(weight, f"Het gewicht van {key}")
-        if value < 0:
+        if type(weight) is Decimal and weight.is_finite():
+            ratio = weight.as_integer_ratio()
+        else:
+            value = _number(weight, f"Het gewicht van {key}")
+            ratio = (value.numerator, value.denominator)
+        if ratio[0] < 0:
             raise ValueError(f"Het gewicht van {key} is negatief ({weight}).")
-        exact[key] = value
-    if not any(exact.values()):
+        exact[key] = ratio
+    if not any(n for n, _d in exact.values()):
         raise ValueError("Alle gewichten zijn 0: er is niets om naar te verdelen.")
     return exact
 
