@@ -14,6 +14,7 @@ import xlsxwriter
 from django.utils import timezone
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from reports import writer as product_writer
 from reports.builders import about_rows, properties, registry, start
 from reports.builders.audit import COLUMNS as AUDIT_COLUMNS
 from reports.builders.ledger import COLUMNS as LEDGER_COLUMNS
@@ -71,7 +72,29 @@ def _about(workbook, formats, rows) -> None:
 
 
 def _table(workbook, formats, name, columns, rows) -> int:
-    sheet = workbook.add_worksheet(name)
+    """The rows in sheets of at most Excel's rows, each with its total, as the product does."""
+    totals = [i for i, c in enumerate(columns) if c.total]
+    sheet, writers = _sheet(workbook, formats, name, columns)
+    sums, row, part, written = {i: ZERO for i in totals}, 0, 1, 0
+    for values in rows:
+        row += 1
+        if row >= product_writer.EXCEL_MAX_ROWS - 2:  # keep room for the total
+            _total(sheet, formats, columns, totals, sums, row - 1)
+            part += 1
+            sheet, writers = _sheet(workbook, formats, f"{name} ({part})", columns)
+            sums, row = {i: ZERO for i in totals}, 1
+        for col, value in enumerate(values):
+            writers[col](row, col, value)
+        for i in totals:
+            if values[i] is not None:
+                sums[i] += values[i]
+        written += 1
+    _total(sheet, formats, columns, totals, sums, row)
+    return written
+
+
+def _sheet(workbook, formats, name, columns):
+    sheet = workbook.add_worksheet(name[:31])
     for col, column in enumerate(columns):
         sheet.write_string(0, col, column.header, formats["header"])
         sheet.set_column(col, col, column.width)
@@ -90,18 +113,11 @@ def _table(workbook, formats, name, columns, rows) -> int:
         sheet.repeat_columns(0, max(leading, 1) - 1)
         sheet.print_across()
     sheet.set_footer("&L&A&RPagina &P van &N")
+    return sheet, [_writer(sheet, formats, c.kind) for c in columns]
 
-    writers = [_writer(sheet, formats, c.kind) for c in columns]
-    totals = [i for i, c in enumerate(columns) if c.total]
-    sums = {i: ZERO for i in totals}
-    row = 0
-    for values in rows:
-        row += 1
-        for col, value in enumerate(values):
-            writers[col](row, col, value)
-        for i in totals:
-            if values[i] is not None:
-                sums[i] += values[i]
+
+def _total(sheet, formats, columns, totals, sums, row) -> None:
+    """The total under the last data row `row`, and the filter over the data."""
     end = row + 1
     if totals:
         sheet.write_string(end, 0, "Totaal", formats["total_label"])
@@ -113,7 +129,6 @@ def _table(workbook, formats, name, columns, rows) -> int:
                 cells = f"{xl_rowcol_to_cell(1, i)}:{xl_rowcol_to_cell(end - 1, i)}"
                 sheet.write_formula(end, i, f"=SUM({cells})", fmt, sums[i])
     sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
-    return row
 
 
 def _writer(sheet, formats, kind):

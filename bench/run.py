@@ -159,6 +159,14 @@ def aims(result: dict) -> dict:
     }
 
 
+def _rust(x: dict) -> str:
+    if x.get("rust_failure"):
+        return f"Rust writer failed: {x['rust_failure']}"
+    return (f"Rust {x['rust_seconds']} s = {x['rust_speedup']}× xlsxwriter "
+            f"(CPU {x['cpu_rust_speedup']}×), {x['rust_formulas_without_value']} of "
+            f"{x['rust_formulas']} formulas without value")
+
+
 def table(result: dict) -> str:
     d = result["dataset"]
     lines = [
@@ -193,11 +201,9 @@ def table(result: dict) -> str:
           f"(CPU {x['report_cpu_seconds']} s), xlsxwriter writing the same workbook "
           f"{x['xlsxwriter_seconds']} s (CPU {x['xlsxwriter_cpu_seconds']} s): ratio "
           f"{x['ratio']} (CPU {x['cpu_ratio']}), same file: {x['identical_to_xlsxwriter']}; "
-          f"read only {x['read_seconds']} s; Rust {x['rust_seconds']} s = "
-          f"{x['rust_speedup']}× xlsxwriter (CPU {x['cpu_rust_speedup']}×), "
-          f"{x['rust_formulas_without_value']} of {x['rust_formulas']} formulas without value; "
+          f"read only {x['read_seconds']} s; {_rust(x)}; "
           f"peak {x['report_peak_rss_mb']} MB (xlsxwriter {x['xlsxwriter_peak_rss_mb']}, "
-          f"Rust {x['rust_peak_rss_mb']}, Django alone {e['baseline_rss_mb']} MB)"
+          f"Rust {x.get('rust_peak_rss_mb', '–')}, Django alone {e['baseline_rss_mb']} MB)"
           for slug, x in e["reports"].items()),
         f"history: {h['saves']} saves, {h['with_ms_per_save']} ms with history, "
         f"{h['without_ms_per_save']} ms without, ratio {h['ratio']}; through save_recorded "

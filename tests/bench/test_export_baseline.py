@@ -32,6 +32,21 @@ def test_the_baseline_writes_what_the_product_writes(slug, db, tmp_path):
     assert compared > 100
 
 
+@pytest.mark.parametrize("slug", ["ledger", "audit"])
+def test_the_baseline_splits_sheets_where_the_product_does(slug, db, tmp_path, monkeypatch):
+    """Past Excel's rows the product goes on in a sheet "(2)" with a total per sheet; so must
+    the baseline, or it writes (and is timed on) fewer rows. A limit of 60 rows stands in
+    for 1,048,576."""
+    monkeypatch.setattr(writer_module, "EXCEL_MAX_ROWS", 60)
+    coop = Cooperative.objects.get(code="tom")
+    year = coop.budget_rounds.order_by("-year").values_list("year", flat=True).first()
+    product, baseline = tmp_path / "product.xlsx", tmp_path / "baseline.xlsx"
+    rows = build(slug, str(product), Scope(coop, year))
+    assert write(slug, str(baseline), Scope(coop, year)) == rows > 120
+    assert len(openpyxl.load_workbook(product, read_only=True).sheetnames) > 3
+    assert same_workbook(str(product), str(baseline)) == []
+
+
 def test_same_workbook_finds_a_difference(db, tmp_path):
     coop = Cooperative.objects.get(code="tom")
     year = coop.budget_rounds.order_by("-year").values_list("year", flat=True).first()
