@@ -34,6 +34,14 @@ def pages(results: list[dict]) -> str:
     return "\n".join(rows)
 
 
+def _cell(fn, result: dict) -> str:
+    """One run's figure, or "–" where that run predates it."""
+    try:
+        return fn(result)
+    except (KeyError, TypeError):
+        return "–"
+
+
 def figures(results: list[dict]) -> str:
     rows = ["| figure | " + " | ".join(NAMES[r["database"]] for r in results) + " |",
             "|" + " --- |" * (len(results) + 1)]
