@@ -54,7 +54,7 @@ FORMATS = {  # by kind or role; None is the default style
     "total_label": {"bold": True, "top": 2},
 }
 # Text that xlsxwriter writes in a way of its own (whitespace kept, control characters and
-# "_xHHHH_" escaped, "<r>…" as rich text, over 16,383 characters checked for length): a
+# "_xHHHH_" escaped, "<r>…" as runs of rich text, over 16,383 characters checked for length): a
 # streamed row with such a cell goes through xlsxwriter's own writer instead.
 SPECIAL_TEXT = re.compile(r"^\s|\s$|_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]|^<r>")
 TEXT_LIMIT = 32767 // 2
@@ -113,7 +113,18 @@ class Table:
 
 
 class ValuedWorksheet(Worksheet):
-    """A worksheet that refuses a formula without its value (xlsxwriter would store 0)."""
+    """A worksheet that refuses a formula without its value (xlsxwriter would store 0) and
+    writes every text as the text it is."""
+
+    def _write_string(self, row, col, string, cell_format=None):
+        # xlsxwriter takes text of the form "<r>…</r>" for rich-text XML and writes it
+        # unescaped: a note typed so would read empty, or "&" in it would break the file.
+        # As plain runs of rich text (xlsxwriter wants three or more) it is escaped and reads
+        # back as typed.
+        if string.startswith("<r>") and string.endswith("</r>"):
+            runs = ("<", "r>", string[3:]) + ((cell_format,) if cell_format else ())
+            return self._write_rich_string(row, col, *runs)
+        return super()._write_string(row, col, string, cell_format)
 
     @convert_cell_args
     def write_formula(self, row, col, formula, cell_format=None, value=None):

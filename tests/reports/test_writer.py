@@ -116,6 +116,19 @@ def test_formulas_in_rows_carry_their_values_and_text_stays_text():
     assert values["Blad"]["C3"].value == 2.5  # the total of formula cells uses their values
 
 
+@pytest.mark.parametrize("constant_memory", [False, True])
+def test_text_that_looks_like_rich_text_xml_reads_back_as_typed(constant_memory):
+    # xlsxwriter itself writes "<r>…</r>" unescaped: empty cells, or a broken file with "&".
+    texts = ["<r>rijk</r>", "<r>a & b <c></r>", "<r></r>", "<r> spatie</r>"]
+    out = io.BytesIO()
+    writer = ReportWriter(out, constant_memory=constant_memory)
+    writer.table("Blad", [Column("Tekst"), Column("Noot", "wrap")], [[t, t] for t in texts])
+    writer.close()
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["Blad"]
+    assert [[sheet.cell(row=2 + i, column=c).value for c in (1, 2)]
+            for i in range(len(texts))] == [[t, t] for t in texts]
+
+
 def test_mixed_cells_and_local_time():
     columns = [Column("Wanneer", "datetime"), Column("Nieuw", "mixed")]
     rows = [[datetime(2026, 6, 30, 22, 30, tzinfo=UTC), Cell(Decimal("87596.00"), "money")],
