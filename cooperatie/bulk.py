@@ -1,12 +1,16 @@
-"""Writing many rows without model instances, for bulk loads (the scale data) where Django's
-per-object work (an instance per row, each field prepared, the SQL built per batch) costs
-more than the database does: rows go in as plain tuples, by `executemany` on SQLite and by
-COPY on PostgreSQL, with their ids reserved first so that history rows and entries can point
-at them. Values must be what the database takes (`db_value` prepares a constant once)."""
+"""Writing many rows without model instances, for imports and bulk loads (the scale data)
+where Django's per-object work (an instance per row, each field prepared, the SQL built per
+batch) costs more than the database does. Rows go in as plain tuples: with their ids (reserved
+first, so that history rows and entries can point at them) by `executemany` on SQLite and COPY
+on PostgreSQL; without, by `insert_returning`, which gives the new ids back. Values must be
+what the database takes (`db_value` prepares a constant once). `cooperatie.history` writes
+each row's history row through these."""
 
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
+
+ROWS_PER_STATEMENT = 500
 
 
 def db_value(model, attname: str, value):
@@ -68,18 +72,33 @@ def insert(model, attnames: Sequence[str], rows: Iterable[Sequence]) -> None:
         raw.close()
 
 
-def insert_with_history(model, attnames: Sequence[str], rows: Sequence[Sequence], *,
-                        users: Sequence[int], reason: str, when) -> None:
-    """Insert `rows` (with their ids) and a creation record each in the model's history table,
-    as simple_history's bulk_create_with_history writes it: the same values, `when`, the
-    reason, type "+" and the acting user (`users`, one per row)."""
-    insert(model, attnames, rows)
-    history = model.history.model
-    tracked = [f.attname for f in history._meta.concrete_fields
-               if not f.attname.startswith("history_")]
-    where = [attnames.index(a) for a in tracked]  # every tracked field must be given
-    when = db_value(history, "history_date", when)
-    insert(history, [*tracked, "history_date", "history_change_reason", "history_type",
-                     "history_user_id"],
-           ((*(row[i] for i in where), when, reason, "+", user)
-            for row, user in zip(rows, users, strict=True)))
+def _statement_batches(rows: Sequence, width: int) -> list[Sequence]:
+    size = max(1, min(ROWS_PER_STATEMENT, (connection.features.max_query_params or 10**9)
+                      // width))
+    return [rows[i:i + size] for i in range(0, len(rows), size)]
+
+
+def insert_returning(model, columns: Sequence[str], rows: Sequence[tuple],
+                     returning: str) -> list:
+    """Insert `rows` into `model`'s table and return the `returning` column's values, in row
+    order: on PostgreSQL one array per column (UNNEST, as Django's bulk_create does there: a
+    parameter per column, not per value), elsewhere a few hundred rows per VALUES list."""
+    quote = connection.ops.quote_name
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)})"
+    tail = f" RETURNING {quote(returning)}"
+    found: list = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            fields = {f.column: f for f in model._meta.concrete_fields}
+            arrays = ", ".join(f"%s::{fields[c].db_type(connection)}[]" for c in columns)
+            for batch in [rows[i:i + 5000] for i in range(0, len(rows), 5000)]:
+                cursor.execute(f"{head} SELECT * FROM UNNEST({arrays}){tail}",
+                               [list(column) for column in zip(*batch, strict=True)])
+                found += [r[0] for r in cursor.fetchall()]
+            return found
+        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        for batch in _statement_batches(rows, len(columns)):
+            cursor.execute(f"{head} VALUES {', '.join([row] * len(batch))}{tail}",
+                           [v for r in batch for v in r])
+            found += [r[0] for r in cursor.fetchall()]
+    return found

@@ -6,6 +6,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, NotSupportedError, connection, models
 from django.utils import timezone
 
+from cooperatie import bulk
+
 
 def save_recorded(obj: models.Model, *, actor, reason: str, validate: bool = True):
     """Validate, then save with the acting user and the reason in the object's history."""
@@ -22,15 +24,15 @@ def create_recorded(model: type[models.Model], *, actor, reason: str, **fields):
 
 
 # --- bulk writes of plain rows, each with its history row ------------------------------------
-# For imports of thousands of rows whose values are already checked: the ORM's bulk_create and
-# simple_history's bulk_history_create build and prepare a model instance per row and per
-# history row (74 % of a 10,000-line budget import, issue 18). These write the same rows from
-# plain values (ids, Decimal, str), a history row each with the acting user and the reason, in
-# the caller's transaction. No signals are sent, as with bulk_create_with_history.
+# For imports and generated data, thousands of rows whose values are already checked: the
+# ORM's bulk_create and simple_history's bulk_history_create build and prepare a model instance
+# per row and per history row (74 % of a 10,000-line budget import, issue 18). These write the
+# same rows from plain values (ids, Decimal, str) through `cooperatie.bulk`, a history row each
+# with the acting user and the reason, in the caller's transaction. No signals are sent, as
+# with bulk_create_with_history.
 
 HISTORY_FIELDS = ("history_id", "history_date", "history_change_reason", "history_type",
                   "history_user_id")
-ROWS_PER_STATEMENT = 500
 
 
 def tracked_columns(model: type[models.Model]) -> list[str]:
@@ -48,67 +50,42 @@ def _checked(model, fields: Sequence[str]) -> None:
                                    f"{sorted(tracked)}, unfilled history fields {sorted(extra)}")
 
 
-def _statement_batches(rows: Sequence[tuple], width: int) -> list[Sequence[tuple]]:
-    size = max(1, min(ROWS_PER_STATEMENT, (connection.features.max_query_params or 10**9)
-                      // width))
-    return [rows[i:i + size] for i in range(0, len(rows), size)]
-
-
-def _insert(cursor, model, columns: Sequence[str], rows: Sequence[tuple],
-            returning: str | None = None) -> list:
-    """Insert `rows` into `model`'s table: on PostgreSQL one array per column (UNNEST, as
-    Django's bulk_create does there: a parameter per column, not per value), elsewhere a few
-    hundred rows per VALUES list. Returns the `returning` column's values, in row order."""
-    quote = connection.ops.quote_name
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)})"
-    tail = f" RETURNING {quote(returning)}" if returning else ""
-    found: list = []
-    if connection.vendor == "postgresql":
-        fields = {f.column: f for f in model._meta.concrete_fields}
-        arrays = ", ".join(f"%s::{fields[c].db_type(connection)}[]" for c in columns)
-        for batch in [rows[i:i + 5000] for i in range(0, len(rows), 5000)]:
-            cursor.execute(f"{head} SELECT * FROM UNNEST({arrays}){tail}",
-                           [list(column) for column in zip(*batch, strict=True)])
-            found += [r[0] for r in cursor.fetchall()] if returning else []
-        return found
-    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    for batch in _statement_batches(rows, len(columns)):
-        cursor.execute(f"{head} VALUES {', '.join([row] * len(batch))}{tail}",
-                       [v for r in batch for v in r])
-        found += [r[0] for r in cursor.fetchall()] if returning else []
-    return found
-
-
 def record_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple], *,
-                history_type: str, actor, reason: str) -> None:
+                history_type: str, actor, reason: str, when=None) -> None:
     """One history row per row (values in `fields` order, every recorded column), with
-    `history_type` ('+', '~' or '-'), the actor and the reason."""
+    `history_type` ('+', '~' or '-'), the actor, the reason and `when` (default: now)."""
     _checked(model, fields)
     history = model.history.model
     order = tracked_columns(model)
     where = [list(fields).index(c) for c in order]
-    when = connection.ops.adapt_datetimefield_value(timezone.now())
-    columns = [*order, "history_date", "history_change_reason", "history_type",
-               "history_user_id"]
-    tail = (when, reason, history_type, actor.pk)
-    with connection.cursor() as cursor:
-        _insert(cursor, history, columns, [(*(row[i] for i in where), *tail) for row in rows])
+    tail = (bulk.db_value(history, "history_date", when or timezone.now()), reason,
+            history_type, actor.pk)
+    bulk.insert(history, [*order, "history_date", "history_change_reason", "history_type",
+                          "history_user_id"],
+                ((*(row[i] for i in where), *tail) for row in rows))
 
 
 def insert_recorded(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple], *,
-                    actor, reason: str) -> list[int]:
-    """Insert `rows` (values in `fields` order, all but the primary key) and a '+' history row
-    each; returns the new primary keys in the order of `rows`."""
-    if not connection.features.can_return_rows_from_bulk_insert:
-        raise NotSupportedError("insert_recorded needs INSERT … RETURNING")
+                    actor, reason: str, when=None) -> list[int]:
+    """Insert `rows` (values in `fields` order) and a '+' history row each; returns the primary
+    keys in the order of `rows`. With the primary key first in `fields` the rows bring their
+    ids (`bulk.reserve_ids`); without, the database gives them."""
     pk = model._meta.pk
-    _checked(model, [pk.attname, *fields])  # before anything is written
-    with connection.cursor() as cursor:
-        ids = _insert(cursor, model, fields, rows, returning=pk.column)
-    if len(ids) != len(rows):
-        raise DatabaseError(f"{model.__name__}: {len(rows)} rows written, {len(ids)} ids back")
-    record_rows(model, [pk.attname, *fields], [(i, *row) for i, row in zip(ids, rows, strict=True)],
-                history_type="+", actor=actor, reason=reason)
+    if fields[0] == pk.attname:
+        _checked(model, fields)  # before anything is written
+        bulk.insert(model, fields, rows)
+        ids = [row[0] for row in rows]
+    else:
+        if not connection.features.can_return_rows_from_bulk_insert:
+            raise NotSupportedError("insert_recorded needs INSERT … RETURNING")
+        _checked(model, [pk.attname, *fields])
+        ids = bulk.insert_returning(model, [model._meta.get_field(f).column for f in fields],
+                                    rows, pk.column)
+        if len(ids) != len(rows):
+            raise DatabaseError(f"{model.__name__}: {len(rows)} rows written, {len(ids)} ids back")
+        rows = [(i, *row) for i, row in zip(ids, rows, strict=True)]
+        fields = [pk.attname, *fields]
+    record_rows(model, fields, rows, history_type="+", actor=actor, reason=reason, when=when)
     return ids
 
 
@@ -138,5 +115,5 @@ def delete_recorded(model: type[models.Model], fields: Sequence[str], rows: Sequ
     record_rows(model, fields, rows, history_type="-", actor=actor, reason=reason)
     key = list(fields).index(pk)
     ids = [row[key] for row in rows]
-    for batch in _statement_batches(ids, 1):
+    for batch in bulk._statement_batches(ids, 1):
         model._base_manager.filter(pk__in=batch)._raw_delete(connection.alias)
