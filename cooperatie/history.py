@@ -1,5 +1,6 @@
 """Writes that always record who did it and why (django-simple-history)."""
 
+import functools
 from collections.abc import Sequence
 
 from django.core.exceptions import ImproperlyConfigured
@@ -35,18 +36,30 @@ HISTORY_FIELDS = ("history_id", "history_date", "history_change_reason", "histor
                   "history_user_id")
 
 
-def tracked_columns(model: type[models.Model]) -> list[str]:
+@functools.cache  # `model.history` builds a manager at every access (about a millisecond)
+def _history_of(model: type[models.Model]) -> type[models.Model]:
+    return model.history.model
+
+
+@functools.cache
+def tracked_columns(model: type[models.Model]) -> tuple[str, ...]:
     """The columns `model`'s history records, in the order of its history table."""
-    history = model.history.model
-    return [f.attname for f in history._meta.concrete_fields if f.attname not in HISTORY_FIELDS]
+    history = _history_of(model)
+    return tuple(f.attname for f in history._meta.concrete_fields
+                 if f.attname not in HISTORY_FIELDS)
 
 
 def _checked(model, fields: Sequence[str]) -> None:
     """Every recorded column is written: a field added to the model cannot go unrecorded."""
-    tracked, history = tracked_columns(model), model.history.model
+    _check_columns(model, tuple(sorted(fields)))
+
+
+@functools.cache  # per model and set of columns: called once per budget or realisation
+def _check_columns(model, fields: tuple[str, ...]) -> None:
+    tracked, history = tracked_columns(model), _history_of(model)
     extra = {f.attname for f in history._meta.concrete_fields} - set(tracked) - set(HISTORY_FIELDS)
-    if sorted(fields) != sorted(tracked) or extra:
-        raise ImproperlyConfigured(f"{model.__name__}: written {sorted(fields)}, recorded "
+    if list(fields) != sorted(tracked) or extra:
+        raise ImproperlyConfigured(f"{model.__name__}: written {list(fields)}, recorded "
                                    f"{sorted(tracked)}, unfilled history fields {sorted(extra)}")
 
 
@@ -55,7 +68,7 @@ def record_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
     """One history row per row (values in `fields` order, every recorded column), with
     `history_type` ('+', '~' or '-'), the actor, the reason and `when` (default: now)."""
     _checked(model, fields)
-    history = model.history.model
+    history = _history_of(model)
     order = tracked_columns(model)
     where = [list(fields).index(c) for c in order]
     tail = (bulk.db_value(history, "history_date", when or timezone.now()), reason,
