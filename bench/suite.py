@@ -661,8 +661,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=2)
-    parser.add_argument("--only", choices=["import"],
-                        help="only this benchmark, on the large dataset alone")
+    parser.add_argument("--only", choices=["import", "pages"],
+                        help="only this benchmark: import (on the large dataset alone), or "
+                             "pages (every page at each size, and the realisation import)")
     parser.add_argument("--export-only", action="store_true",
                         help="only the export figures (JSON), on data already generated")
     args = parser.parse_args()
@@ -673,7 +674,7 @@ def main() -> None:
                               repeats=1 if args.quick else 2)
         print(json.dumps({**versions(), "export": export}, indent=2, default=str))
         return
-    generated = ensure_data(mode, only_large=bool(args.only))
+    generated = ensure_data(mode, only_large=args.only == "import")
     big = largest(LARGE[mode]["prefix"])
     if args.only == "import":
         result = {"mode": mode, "only": "import", **versions(), "dataset": dataset(big),
@@ -691,6 +692,13 @@ def main() -> None:
         result["medium_dataset"] = dataset(medium)
         result["pages"] += bench_pages(medium, "medium", args.requests, args.warmup)
     result["pages"] += bench_pages(small, "small", args.requests, args.warmup)
+    if args.only == "pages":
+        result["only"] = "pages"
+        log("realisation import …")
+        result["realisation_import"] = bench_realisation_import(big, IMPORT_LINES,
+                                                                repeats=1 if args.quick else 3)
+        print(json.dumps(result, indent=2, default=str))
+        return
     log("import …")
     result["import"] = bench_import(big, IMPORT_LINES, repeats=1 if args.quick else 3)
     log(f"  {result['import']}")

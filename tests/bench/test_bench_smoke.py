@@ -82,3 +82,29 @@ def test_quick_run_writes_every_figure(tmp_path):
                                    "export_peak_mb", "history_ratio", "realisation_page_p95_ms",
                                    "realisation_import_lines_per_second"}
     assert all(isinstance(a["met"], bool) for a in latest["aims"].values())
+
+
+def test_pages_only_run_has_the_pages_and_realisation_import_alone(tmp_path):
+    """`--pages-only`: every page at each size and the realisation import, nothing else, in a
+    file of its own (it never replaces a full run's latest-<db>.json)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DATA_DIR")}
+    done = subprocess.run(
+        [sys.executable, "bench/run.py", "--quick", "--pages-only", "--requests", "2",
+         "--warmup", "1", "--data-dir", str(tmp_path / "data"),
+         "--output-dir", str(tmp_path / "results")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "realisation_page_p95_ms" in done.stdout
+
+    results = tmp_path / "results"
+    assert not (results / "latest-sqlite.json").exists()
+    latest = json.loads((results / "latest-pages-sqlite.json").read_text())
+    assert latest["only"] == "pages"
+    for size in ("large", "small"):
+        assert {p["page"] for p in latest["pages"] if p["size"] == size} == PAGES
+    assert latest["realisation_import"]["lines_per_second"] > 0
+    assert not {"import", "export", "history"} & set(latest)
+    assert set(latest["aims"]) == {"page_p95_ms", "query_counts_constant",
+                                   "realisation_page_p95_ms",
+                                   "realisation_import_lines_per_second"}
