@@ -263,7 +263,12 @@ class LedgerEntry(AppendOnlyModel):
         verbose_name = _("grootboekregel")
         verbose_name_plural = _("grootboekregels")
         ordering = ["id"]
-        indexes = [models.Index(fields=["cooperative", "year", "kind"])]
+        # One area's pages add up its neighbourhoods' entries of one year and kind: on the
+        # neighbourhood alone they would read every year and kind of them (40 of 42 ms of the
+        # pooled budget of one area, medium preset, SQLite).
+        indexes = [models.Index(fields=["cooperative", "year", "kind"]),
+                   models.Index(fields=["neighbourhood", "year", "kind"],
+                                name="ledger_hood_year_kind")]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount}"
