@@ -1,6 +1,7 @@
 """Lump sums split over the partners: keys, plans, tranches, and apportionment to the cent.
 
-- `apportionment`: `apportion` (a contract, see DESIGN.md), `shares`, `percentages`,
+- `apportionment`: `apportion` (a contract, see DESIGN.md), `apportioner` (the same for
+  many totals over one key), `shares`, `percentages`,
   `instalments`, `exact_share`; re-exported here, so `budgets.allocation.apportion` works.
 - `services` (writes), `selectors` (reads), `views` and `urls` (the pages).
 
@@ -11,11 +12,12 @@ from .apportionment import (
     CENT,
     PERCENT_PLACES,
     apportion,
+    apportioner,
     exact_share,
     instalments,
     percentages,
     shares,
 )
 
-__all__ = ["CENT", "PERCENT_PLACES", "apportion", "exact_share", "instalments",
+__all__ = ["CENT", "PERCENT_PLACES", "apportion", "apportioner", "exact_share", "instalments",
            "percentages", "shares"]

@@ -13,7 +13,7 @@ A negative total (a reversal) is split as the mirror image of the positive one.
 """
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from numbers import Rational
@@ -32,13 +32,16 @@ def apportion(total: Decimal, weights: Mapping[K, Decimal]) -> dict[K, Decimal]:
     exactly to `total`. Raises ValueError for a total with more than 2 decimals or that is
     not a finite number, and for negative, non-finite, empty or all-zero weights.
     """
-    exact_total = _number(total, "Het te verdelen bedrag")
-    if (exact_total * 100).denominator != 1:
-        raise ValueError(f"Het te verdelen bedrag {total} heeft meer dan 2 decimalen.")
-    cents = int(exact_total * 100)
-    units = _largest_remainder(abs(cents), weights)
-    sign = -1 if cents < 0 else 1
-    return {key: _cents_to_decimal(sign * units[key]) for key in weights}
+    cents = _cents(total)
+    return _Key(weights).split(cents)
+
+
+def apportioner(weights: Mapping[K, Decimal]) -> Callable[[Decimal], dict[K, Decimal]]:
+    """`apportion(total, weights)` for many totals over the same weights, which are checked
+    and brought to one denominator once (a plan per inhabitant splits each of 1,700
+    neighbourhoods' amounts over the same key)."""
+    key = _Key(weights)
+    return lambda total: key.split(_cents(total))
 
 
 def shares(total_units: int, weights: Mapping[K, Decimal]) -> dict[K, int]:
@@ -100,25 +103,47 @@ def exact_share(total: Decimal, weights: Mapping[K, Decimal], key: K) -> Fractio
 
 
 def _largest_remainder(units: int, weights: Mapping[K, Decimal]) -> dict[K, int]:
-    exact = _checked_weights(weights)
-    # In whole numbers: every weight over one common denominator, so that each share is
-    # units × w ÷ Σw with an integer remainder (exact, and much faster than Fractions; the
-    # remainders compare exactly as the fractions would, having the same denominator).
-    denominator = math.lcm(*(d for _n, d in exact.values()))
-    scaled = {key: n * (denominator // d) for key, (n, d) in exact.items()}
-    weight_sum = sum(scaled.values())
-    result: dict[K, int] = {}
-    remainders: list[tuple[int, tuple, K]] = []
-    for key, weight in scaled.items():
-        whole, remainder = divmod(units * weight, weight_sum)
-        result[key] = whole
-        remainders.append((remainder, _sort_key(key), key))
-    left = units - sum(result.values())
-    # Largest remainder first; equal remainders in ascending order of the key.
-    remainders.sort(key=lambda item: (-item[0], item[1]))
-    for _remainder, _order, key in remainders[:left]:
-        result[key] += 1
-    return result
+    return _Key(weights).units(units)
+
+
+class _Key:
+    """Weights in whole numbers over one common denominator, so that each share is
+    units × w ÷ Σw with an integer remainder (exact, and much faster than Fractions; the
+    remainders compare exactly as the fractions would, having the same denominator), each
+    with its key's place among equal remainders."""
+
+    def __init__(self, weights: Mapping[K, Decimal]):
+        exact = _checked_weights(weights)
+        denominator = math.lcm(*(d for _n, d in exact.values()))
+        self.scaled = [(key, n * (denominator // d), _sort_key(key))
+                       for key, (n, d) in exact.items()]
+        self.weight_sum = sum(weight for _key, weight, _order in self.scaled)
+
+    def units(self, units: int) -> dict[K, int]:
+        result: dict[K, int] = {}
+        remainders: list[tuple[int, tuple, K]] = []
+        for key, weight, order in self.scaled:
+            whole, remainder = divmod(units * weight, self.weight_sum)
+            result[key] = whole
+            remainders.append((remainder, order, key))
+        left = units - sum(result.values())
+        # Largest remainder first; equal remainders in ascending order of the key.
+        remainders.sort(key=lambda item: (-item[0], item[1]))
+        for _remainder, _order, key in remainders[:left]:
+            result[key] += 1
+        return result
+
+    def split(self, cents: int) -> dict[K, Decimal]:
+        units = self.units(abs(cents))
+        sign = -1 if cents < 0 else 1
+        return {key: _cents_to_decimal(sign * units[key]) for key, _w, _o in self.scaled}
+
+
+def _cents(total: Decimal) -> int:
+    exact_total = _number(total, "Het te verdelen bedrag")
+    if (exact_total * 100).denominator != 1:
+        raise ValueError(f"Het te verdelen bedrag {total} heeft meer dan 2 decimalen.")
+    return int(exact_total * 100)
 
 
 def _checked_weights(weights: Mapping[K, Decimal]) -> dict[K, tuple[int, int]]:
@@ -170,4 +195,4 @@ def _sort_key(key) -> tuple:
 
 
 def _cents_to_decimal(cents: int) -> Decimal:
-    return (Decimal(cents) / 100).quantize(CENT)
+    return Decimal(cents).scaleb(-2)  # exactly two decimals, as quantize(CENT) gives them

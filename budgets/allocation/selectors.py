@@ -106,12 +106,15 @@ def frozen_split(plan: AllocationPlan) -> Split:
 
 def _frozen_hoods(plan: AllocationPlan, lines) -> list[HoodShare]:
     # The neighbourhoods of the grant's year, and any the plan split money over.
-    line_hoods = {h for _o, h, _a in lines if h is not None}
+    # Subqueries, not thousands of ids as parameters (which cost PostgreSQL's driver more).
+    line_hoods = AllocationLine.objects.filter(plan=plan, neighbourhood__isnull=False)
     hoods = Neighbourhood.objects.filter(cooperative=plan.grant.cooperative_id)
-    hoods = list(hoods.filter(Q(pk__in=hoods.in_year(plan.grant.year).values("pk"))
-                              | Q(pk__in=line_hoods)).select_related("area").order_by("code"))
-    inhabitants = dict(Population.objects.filter(neighbourhood__in=hoods, year=plan.grant.year)
+    hoods = hoods.filter(Q(pk__in=hoods.in_year(plan.grant.year).values("pk"))
+                         | Q(pk__in=line_hoods.values("neighbourhood_id")))
+    inhabitants = dict(Population.objects.filter(neighbourhood__in=hoods.values("pk"),
+                                                 year=plan.grant.year)
                        .values_list("neighbourhood_id", "inhabitants"))
+    hoods = list(hoods.select_related("area").order_by("code"))
     weights = dict(PlanNeighbourhoodWeight.objects.filter(plan=plan)
                    .values_list("neighbourhood_id", "weight"))
     amounts: dict[int, Decimal] = {}

@@ -9,7 +9,15 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from budgets.allocation import apportion, exact_share, instalments, percentages, shares
+from budgets.allocation import (
+    apportion,
+    apportioner,
+    exact_share,
+    instalments,
+    percentages,
+    shares,
+)
+from partners.models import Organisation
 
 totals = st.decimals(min_value=Decimal("-9999999999.99"), max_value=Decimal("9999999999.99"),
                      places=2, allow_nan=False, allow_infinity=False)
@@ -38,6 +46,22 @@ def test_order_of_the_mapping_does_not_matter(total, weights, seed):
     items = list(weights.items())
     random.Random(seed).shuffle(items)
     assert apportion(total, dict(items)) == apportion(total, weights)
+
+
+@given(totals=st.lists(totals, min_size=1, max_size=5), weights=weight_maps)
+def test_an_apportioner_splits_each_total_as_apportion_does(totals, weights):
+    split = apportioner(weights)
+    assert [split(t) for t in totals] == [apportion(t, weights) for t in totals]
+
+
+def test_model_instances_and_their_primary_keys_split_alike(db):
+    """Plans split by primary key (cheaper to look up): the same cents go to the same rows."""
+    orgs = list(Organisation.objects.order_by("-pk")[:3])
+    weights = {o: Decimal("1") for o in orgs}
+    by_instance = apportion(Decimal("0.02"), weights)
+    by_pk = apportion(Decimal("0.02"), {o.pk: w for o, w in weights.items()})
+    assert {o.pk: a for o, a in by_instance.items()} == by_pk
+    assert sorted(by_pk.values()) == [Decimal("0.00"), Decimal("0.01"), Decimal("0.01")]
 
 
 @given(total=totals, weights=weight_maps)
