@@ -150,14 +150,20 @@ class CompareRow:
         return self.new - self.old
 
 
-def compare(old: Split, new: Split) -> tuple[list[CompareRow], CompareRow]:
-    """Two versions side by side, per partner."""
-    before, after = old.per_organisation, new.per_organisation
-    orgs = {o.pk: o for o in old.organisations}
-    orgs.update({o.pk: o for o in new.organisations})
+def compare(old: AllocationPlan, new: Split) -> tuple[list[CompareRow], CompareRow]:
+    """The version before (its frozen lines added up per partner by the database: the page
+    shows none of its thousands of lines) and this one, side by side per partner."""
+    before = {row["organisation_id"]: row["total"] for row in ledger.totals(
+        AllocationLine.objects.filter(plan=old), "organisation_id")}
+    before.update({s.organisation_id: before.get(s.organisation_id, ZERO)
+                   for s in AllocationKeyShare.objects.filter(key__plan=old)})
+    after = new.per_organisation
+    orgs = {o.pk: o for o in new.organisations}
+    missing = set(before) - set(orgs)
+    orgs.update({o.pk: o for o in Organisation.objects.filter(pk__in=missing)})
     rows = [CompareRow(o, before.get(o.pk, ZERO), after.get(o.pk, ZERO))
             for o in sorted(orgs.values(), key=lambda o: (o.name, o.pk))]
-    return rows, CompareRow(None, old.total, new.total)
+    return rows, CompareRow(None, sum(before.values(), ZERO), new.total)
 
 
 @dataclass

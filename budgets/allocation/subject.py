@@ -53,7 +53,7 @@ class AllocationSubject(Subject):
         split.show(by_area=len(split.hoods) > budget_selectors.PAGE_NEIGHBOURHOODS)
         comparison = None
         if self.plan.supersedes_id:
-            comparison = selectors.compare(selectors.frozen_split(self.plan.supersedes), split)
+            comparison = selectors.compare(self.plan.supersedes, split)
         seat = (BoardSeat.objects.filter(policy.active_on(timezone.localdate()),
                                          cooperative=self.proposal.cooperative_id, user=user)
                 .select_related("organisation").first())

@@ -287,7 +287,7 @@ def _plan_context(request, cooperative, plan, form=None, split=None, problems=No
         context["form"] = PlanForm(plan, large=large, area=area)
     if plan.supersedes_id and split is not None:
         old = plan.supersedes
-        context["comparison"] = selectors.compare(selectors.frozen_split(old), split)
+        context["comparison"] = selectors.compare(old, split)
     return context
 
 
