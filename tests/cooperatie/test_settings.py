@@ -83,3 +83,15 @@ def test_sqlite_runs_in_wal_mode(db):
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
+
+
+def test_the_wsgi_entry_point_freezes_the_loaded_app(tmp_path):
+    """A served process's full garbage collections skip what the app loaded (bench/README.md,
+    "Garbage collection")."""
+    env = {**os.environ, "DEBUG": "1", "DATA_DIR": str(tmp_path)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run([sys.executable, "-c", "import gc, cooperatie.wsgi; "
+                           "print(gc.get_freeze_count())"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 10_000
