@@ -548,22 +548,28 @@ def cumulative(budget_round: BudgetRound, periods_list: list[Period], budget: De
 
 def warnings(budget_round: BudgetRound, through: Period | None = None,
              periods_list: list[Period] | None = None, *,
-             computed: Iterable[Overview] = ()) -> list[Flag]:
+             computed: Iterable[Overview] = (), area: Area | None = None) -> list[Flag]:
     """Every partner, area, funding stream and neighbourhood running more than the threshold
     above its budget to date (two grouped queries on the balances per dimension, fewer where
-    `computed` holds the cooperative-wide overview of a dimension already)."""
+    `computed` holds the overview of a dimension already). With `area`, the neighbourhoods of
+    that area only: a page of one area then costs what the area does, whatever the size of
+    the cooperative."""
     periods_list = periods_list if periods_list is not None else round_periods(budget_round)
     through = through or default_through(periods_list)
     if through is None:
         return []
+
+    def area_of(by):
+        return area if by == "buurt" else None
+
     known = {o.by: o for o in computed
-             if o.through == through and o.area is None and o.organisation is None}
+             if o.through == through and o.area == area_of(o.by) and o.organisation is None}
     settings = realisation_settings_get(budget_round.cooperative)
     out = []
     for by in ("partner", "gebied", "stroom", "buurt"):
         overview = known.get(by) or budget_vs_actual(
             budget_round, by=by, through=through, periods_list=periods_list, settings=settings,
-            months=False)
+            months=False, area=area_of(by))
         out += [Flag(by, row) for row in overview.rows if row.warning]
     return out
 

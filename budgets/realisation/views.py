@@ -520,7 +520,7 @@ def overview(request, code):
         "rounds": cooperative.budget_rounds.filter(periods__isnull=False).distinct()
         .order_by("-year"),
         "flags": _grouped(selectors.warnings(budget_round, result.through, periods_list,
-                                             computed=[result, by_area])),
+                                             computed=[result, by_area], area=area)),
         "in_kind": selectors.in_kind_vs_realised(budget_round, result.through, periods_list,
                                                  settings) if organisation is None else [],
         "cumulative_chart": charts.cumulative_svg(result.months, "cumulatief"),

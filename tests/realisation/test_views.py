@@ -185,6 +185,15 @@ def test_the_board_sees_budget_against_actual_with_forecast_warning_and_charts(
     # € 12.000 budgeted there: € 2.000 to date against € 2.800 spent, 40 % over
     assert flagged.warning and flagged.difference_percent == Decimal("40.0")
     assert "Buurt Ridderveld: 40,0 % boven de begroting tot nu toe." in html
+    # One area's page warns of the neighbourhoods of that area (its cost is the area's).
+    path = reverse("realisation:overview", kwargs={"code": "tom"}) + "?jaar=2027&tm=2027-02"
+    own = client.get(f"{path}&per=buurt&gebied={hoods[0].area.code}").content.decode()
+    other = hoods[0].cooperative.areas.exclude(pk=hoods[0].area_id).first()
+    elsewhere = client.get(f"{path}&per=buurt&gebied={other.code}").content.decode()
+    assert "Buurt Ridderveld: 40,0 % boven de begroting tot nu toe." in own
+    assert "Buurt Ridderveld" not in elsewhere
+    panel = elsewhere.split('id="signalen"')[1].split("</div>")[0]
+    assert f"Financieringsstroom {streams[0].name}: 40,0 % boven" in panel  # all of them
 
 
 def test_budget_against_actual_makes_the_same_number_of_queries_whatever_the_size(
