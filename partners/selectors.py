@@ -18,8 +18,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from functools import lru_cache
 
-from django.db.models import Q
+from django.db.models import Case, DateField, F, IntegerField, Q, Value, When
+from django.db.models.functions import Cast, Round
 from django.utils.translation import gettext as _
 
 from budgets.ledger import totals
@@ -63,28 +65,43 @@ def fte_year(*, fte: Decimal, period_start: date, period_end: date) -> Decimal:
     return _share(fte, period_start, period_end)
 
 
-@dataclass(frozen=True)
+def fte_year_hundredths(hundredths: int, start: date, end: date) -> int:
+    """`fte_year` in whole hundredths of an FTE: the same half-even rounding, in integers
+    (the coverage matrix sums thousands of them)."""
+    year_days = days_in_year(start.year)
+    days = period_days(start, end)
+    if days == year_days:
+        return hundredths
+    whole, rest = divmod(hundredths * days, year_days)
+    if 2 * rest > year_days or (2 * rest == year_days and whole % 2):
+        whole += 1
+    return whole
+
+
+@lru_cache(maxsize=4096)  # bounded: sums take any value over time
+def _fte(hundredths: int) -> Decimal:
+    """Whole hundredths as the Decimal the database gives for an FTE (2 decimals: 3.10)."""
+    return Decimal(hundredths).scaleb(-2)
+
+
+@dataclass(frozen=True, slots=True)
 class Cell:
-    """Coverage of one expertise in one team (or summed over teams)."""
+    """Coverage of one expertise in one team (or summed over teams). The figures are worked
+    out once, on creation: the matrix page reads each several times for thousands of cells."""
 
     required: Decimal = ZERO
     committed: Decimal = ZERO
+    covered: Decimal = field(init=False)
+    gap: Decimal = field(init=False)
+    surplus: Decimal = field(init=False)
+    empty: bool = field(init=False)
 
-    @property
-    def covered(self) -> Decimal:
-        return min(self.required, self.committed)
-
-    @property
-    def gap(self) -> Decimal:
-        return self.required - self.covered
-
-    @property
-    def surplus(self) -> Decimal:
-        return self.committed - self.covered
-
-    @property
-    def empty(self) -> bool:
-        return not self.required and not self.committed
+    def __post_init__(self):
+        covered = min(self.required, self.committed)
+        for name, value in (("covered", covered), ("gap", self.required - covered),
+                            ("surplus", self.committed - covered),
+                            ("empty", not self.required and not self.committed)):
+            object.__setattr__(self, name, value)
 
 
 @dataclass
@@ -96,17 +113,6 @@ class Totals:
     covered: Decimal = ZERO
     gap: Decimal = ZERO
     surplus: Decimal = ZERO
-
-    def add(self, cell: Cell) -> None:
-        self.required += cell.required
-        self.committed += cell.committed
-        self.covered += cell.covered
-        self.gap += cell.gap
-        self.surplus += cell.surplus
-
-    def merge(self, other: "Totals") -> None:
-        """Add another sum's figures (exact: Decimals), as if its cells were added here."""
-        self.add(other)
 
     @property
     def substitutable(self) -> Decimal:
@@ -200,15 +206,64 @@ class Coverage:
         return row.cells[column]
 
 
-def _committed_by_cell(budget_round: BudgetRound, area=None) -> dict[tuple[int, int], Decimal]:
-    rows = StaffCommitment.objects.filter(budget_round=budget_round)
+# An FTE in whole hundredths, from the database: exact (at most 2 decimals), and no Decimal
+# converted per row (SQLite keeps the column as a float; ROUND makes 28.999… 29).
+HUNDREDTHS = Cast(Round(F("fte") * 100), IntegerField())
+
+
+def _committed_by_cell(budget_round: BudgetRound, area=None) -> dict[tuple[int, int], int]:
+    """FTE-years committed per (team, expertise), in hundredths. Whole-year commitments, nearly
+    all of them, come without their dates: they count their FTE, and need no date parsed."""
+    rows = StaffCommitment.objects.filter(budget_round=budget_round).order_by()  # sums
     if area is not None:
         rows = rows.filter(team__area=area)
-    committed: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    whole_year = Q(period_start=date(budget_round.year, 1, 1),
+                   period_end=date(budget_round.year, 12, 31))
+    committed: dict[tuple[int, int], int] = defaultdict(int)
     for team_id, expertise_id, fte, start, end in rows.values_list(
-            "team_id", "expertise_id", "fte", "period_start", "period_end"):
-        committed[team_id, expertise_id] += fte_year(fte=fte, period_start=start, period_end=end)
+            "team_id", "expertise_id", HUNDREDTHS,
+            *(Case(When(whole_year, then=Value(None)), default=F(name), output_field=DateField())
+              for name in ("period_start", "period_end"))):
+        committed[team_id, expertise_id] += (fte if start is None
+                                             else fte_year_hundredths(fte, start, end))
     return committed
+
+
+def _sums(required: int, committed: int, gap: int) -> Totals:
+    """Totals from sums of hundredths: what is covered and the surplus follow from these three
+    (per cell covered = required − gap and surplus = committed − covered, so for sums too)."""
+    covered = required - gap
+    return Totals(_fte(required), _fte(committed), _fte(covered), _fte(gap),
+                  _fte(committed - covered))
+
+
+def _total(columns: list[list[int]]) -> Totals:
+    """The Totals of [required, committed, gap] sums added up (no columns: all zero)."""
+    return _sums(*(sum(column[f] for column in columns) for f in range(3)))
+
+
+def _team_row(team: Team, columns, needs: dict, committed: dict, cells: dict,
+              area_sums: list[list[int]]) -> TeamRow:
+    """One team's cells, adding its figures to its area's sums per column (hundredths)."""
+    row = TeamRow(team=team, cells=[])
+    row_required = row_committed = row_gap = 0
+    for i, expertise_id in columns:
+        key = (team.pk, expertise_id)
+        required, given = needs.get(key, 0), committed.get(key, 0)
+        gap = required - given if required > given else 0
+        row_required += required
+        row_committed += given
+        row_gap += gap
+        column = area_sums[i]
+        column[0] += required
+        column[1] += given
+        column[2] += gap
+        cell = cells.get((required, given))
+        if cell is None:  # equal figures share one (frozen) Cell
+            cell = cells[required, given] = Cell(_fte(required), _fte(given))
+        row.cells.append(cell)
+    row.total = _sums(row_required, row_committed, row_gap)
+    return row
 
 
 def coverage(budget_round: BudgetRound, *, area: Area | None = None) -> Coverage:
@@ -217,7 +272,8 @@ def coverage(budget_round: BudgetRound, *, area: Area | None = None) -> Coverage
     Four queries whatever the number of teams: teams, needs, commitments, expertises; for one
     area they read only that area's teams (the page costs the same in a cooperative of any
     size). Columns are the expertises any team of the cooperative needs or gets this round, so
-    the matrix of an area lines up with the cooperative's."""
+    the matrix of an area lines up with the cooperative's. Summed in whole hundredths of an
+    FTE (exact), made Decimals once per figure shown; equal cells share one Cell."""
     teams = Team.objects.filter(cooperative_id=budget_round.cooperative_id).in_year(
         budget_round.year)
     needs = TeamNeed.objects.filter(budget_round=budget_round)
@@ -225,44 +281,37 @@ def coverage(budget_round: BudgetRound, *, area: Area | None = None) -> Coverage
         teams = teams.filter(area=area)
         needs = needs.filter(team__area=area)
     teams = list(teams.select_related("area").order_by("area__name", "code"))
-    needs = {(t, e): fte for t, e, fte in needs.values_list("team_id", "expertise_id", "fte")}
+    # order_by(): a dict needs no order, and the models' ordering joins four tables and sorts
+    needs = {(t, e): fte for t, e, fte in needs.order_by().values_list(
+        "team_id", "expertise_id", HUNDREDTHS)}
     committed = _committed_by_cell(budget_round, area=area)
     expertises = list(Expertise.objects.filter(
         Q(pk__in=TeamNeed.objects.filter(budget_round=budget_round).values("expertise_id"))
         | Q(pk__in=StaffCommitment.objects.filter(budget_round=budget_round)
             .values("expertise_id"))).order_by("name"))
 
-    rows, summaries = [], {}
-    totals = [Totals() for _e in expertises]
-    grand = Totals()
+    columns = list(enumerate(e.pk for e in expertises))
+    cells: dict[tuple[int, int], Cell] = {}
+    # sums: per area and column, [required, committed, gap] in hundredths
+    rows, by_area, sums = [], defaultdict(list), {}
     for team in teams:
-        row = TeamRow(team=team, cells=[])
-        summary = summaries.setdefault(
-            team.area_id, AreaSummary(area=team.area, totals=[Totals() for _e in expertises]))
-        for i, expertise in enumerate(expertises):
-            key = (team.pk, expertise.pk)
-            cell = Cell(needs.get(key, ZERO), committed.get(key, ZERO))
-            row.cells.append(cell)
-            row.total.add(cell)
-            summary.totals[i].add(cell)
+        if team.area_id not in sums:
+            sums[team.area_id] = [[0, 0, 0] for _e in expertises]
+        row = _team_row(team, columns, needs, committed, cells, sums[team.area_id])
         rows.append(row)
-    # The area, expertise and grand totals from the areas' sums per expertise (the same
-    # figures as adding every cell to each: 43 × 8 sums instead of 560 × 8 cells at large).
-    for summary in summaries.values():
-        for i, t in enumerate(summary.totals):
-            summary.total.merge(t)
-            totals[i].merge(t)
-    for t in totals:
-        grand.merge(t)
-    by_area = defaultdict(list)
-    for row in rows:
-        by_area[row.team.area_id].append(row)
-    for summary in summaries.values():
+        by_area[team.area_id].append(row)
+    summaries = []
+    for area_id, area_rows in by_area.items():
+        summary = AreaSummary(area=area_rows[0].team.area,
+                              totals=[_sums(*t) for t in sums[area_id]],
+                              total=_total(sums[area_id]),
+                              suggestions=_suggestions(area_rows, expertises), rows=area_rows)
         summary.lines = list(zip(expertises, summary.totals, strict=True))
-        summary.suggestions = _suggestions(by_area[summary.area.pk], expertises)
-        summary.rows = by_area[summary.area.pk]
+        summaries.append(summary)
+    per_column = [[sum(s[i][f] for s in sums.values()) for f in range(3)] for i, _e in columns]
     return Coverage(budget_round=budget_round, expertises=expertises, rows=rows,
-                    areas=list(summaries.values()), totals=totals, total=grand)
+                    areas=summaries, totals=[_sums(*t) for t in per_column],
+                    total=_total(per_column))
 
 
 def _suggestions(rows: list[TeamRow], expertises: list[Expertise]) -> list[Suggestion]:

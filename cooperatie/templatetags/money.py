@@ -42,6 +42,13 @@ def euro_formatter():
     return euro
 
 
+def amount_formatter():
+    """`amount` for many values in the active language, looked up once (the coverage
+    matrix formats thousands of figures in one render)."""
+    separators = _separators(get_language())
+    return lambda value: _money_text(value, separators)
+
+
 def _money_text(value, separators: tuple[str, str, int]) -> str:
     decimal_sep, thousand_sep, grouping = separators
     text = f"{Decimal(value).quantize(CENT):f}"

@@ -5,7 +5,7 @@ from django.utils.formats import number_format
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cooperatie.templatetags.money import amount, euro, money_text
+from cooperatie.templatetags.money import amount, amount_formatter, euro, money_text
 
 
 def test_euro_is_dutch():
@@ -23,6 +23,7 @@ def test_the_fast_formatter_writes_what_django_writes(value, language):
                                  force_grouping=True)
         assert money_text(value) == expected
         assert amount(value) == expected
+        assert amount_formatter()(value) == expected
 
 
 def test_the_fast_formatter_in_each_language():

@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history
 
 from cooperatie.models import Expertise
 from partners.models import Organisation, StaffCommitment, TeamNeed
-from partners.selectors import Cell, coverage, fte_year, in_kind_value
+from partners.selectors import Cell, coverage, fte_year, fte_year_hundredths, in_kind_value
 
 fte_values = st.integers(min_value=1, max_value=10_000).map(lambda n: Decimal(n) / 100)
 costs = st.integers(min_value=0, max_value=99_999_999_999_999).map(lambda n: Decimal(n) / 100)
@@ -76,6 +76,22 @@ def test_fte_year_counts_a_part_of_the_year_pro_rata():
                     period_end=date(2026, 6, 30)) == Decimal("0.50")  # 181/365 = 0.4959
     assert fte_year(fte=Decimal("0.40"), period_start=date(2026, 9, 1),
                     period_end=date(2026, 12, 31)) == Decimal("0.13")  # 122/365 × 0.4
+
+
+@given(fte=fte_values, period=periods())
+def test_fte_year_in_hundredths_is_fte_year(fte, period):
+    """The matrix's integer arithmetic rounds as fte_year does (half-even, once)."""
+    start, end = period
+    assert fte_year_hundredths(int(fte * 100), start, end) == fte_year(
+        fte=fte, period_start=start, period_end=end) * 100
+
+
+@pytest.mark.parametrize("hundredths,expected", [(1, 0), (3, 2), (5, 2)])
+def test_fte_year_in_hundredths_rounds_a_tie_to_even(hundredths, expected):
+    # 183 of the 366 days of 2028: 0.01, 0.03 and 0.05 fte count 0.005, 0.015 and 0.025
+    start, end = date(2028, 1, 1), date(2028, 7, 1)
+    assert fte_year_hundredths(hundredths, start, end) == expected == fte_year(
+        fte=Decimal(hundredths) / 100, period_start=start, period_end=end) * 100
 
 
 @given(required=fte_values | st.just(Decimal("0")), committed=fte_values | st.just(Decimal("0")))
