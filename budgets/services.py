@@ -251,7 +251,7 @@ def _write_lines(budget: PartnerBudget, changes: list[LineChange], lines: dict, 
     the database's unique constraint, and the amount and note are checked here against the
     fields' own limits; so full_clean's queries per line are not needed (an upload has up to
     tens of thousands)."""
-    _check_values(changes)
+    check_line_values(BudgetLine, changes)
     created, updated, deleted = [], [], []
     for change in changes:
         hood, stream = change.neighbourhood.pk, change.funding_stream.pk
@@ -273,24 +273,28 @@ def _write_lines(budget: PartnerBudget, changes: list[LineChange], lines: dict, 
         insert_recorded(BudgetLine, LINE_COLUMNS[1:], created, **recorded)
 
 
-def _check_values(changes: list[LineChange]) -> None:
-    """Each new amount within the field's limits (a note's length is the reader's and the
-    grid's to check, as before); a line that is not gets Django's own messages
-    (clean_fields), naming the neighbourhood and stream."""
-    amount_field = BudgetLine._meta.get_field("amount")
+def check_line_values(model, changes: list[LineChange], *, negative: bool = False) -> None:
+    """Each new amount of a budget or realisation line (`model`) within the field's limits
+    (negative only where `negative`: a refund; a note's length is the reader's and the grid's
+    to check, as before); a line that is not gets Django's own messages (clean_fields),
+    naming the neighbourhood and stream."""
+    amount_field = model._meta.get_field("amount")
     largest = Decimal(10) ** (amount_field.max_digits - amount_field.decimal_places)
     places = -amount_field.decimal_places
+    relations = [f.name for f in model._meta.fields if f.is_relation]
     errors = []
     for change in changes:
         amount, note = change.new_amount, change.new_note
         if amount is None or (isinstance(amount, Decimal) and amount.is_finite()
-                              and 0 <= amount < largest and amount.as_tuple().exponent >= places
+                              and (-largest < amount if negative else 0 <= amount)
+                              and amount < largest
+                              and amount.as_tuple().exponent >= places
                               and isinstance(note, str)):
             continue
-        line = BudgetLine(neighbourhood=change.neighbourhood,
-                          funding_stream=change.funding_stream, amount=amount, note=note)
+        line = model(neighbourhood=change.neighbourhood, funding_stream=change.funding_stream,
+                     amount=amount, note=note)
         try:
-            line.clean_fields(exclude=["budget", "neighbourhood", "funding_stream"])
+            line.clean_fields(exclude=relations)
         except ValidationError as exc:
             where = f"{line.neighbourhood.name}, {line.funding_stream.name}"
             errors += [f"{where}: {message}" for messages in exc.message_dict.values()

@@ -16,8 +16,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from budgets import ledger
 from budgets.models import BudgetRound, FundingStream, LedgerEntry, LedgerTransaction
+from budgets.services import check_line_values
 from cooperatie import policy
-from cooperatie.history import save_recorded
+from cooperatie.history import delete_recorded, insert_recorded, save_recorded, update_recorded
 from cooperatie.models import Neighbourhood
 from partners.models import StaffCommitment
 from partners.selectors import in_kind_value
@@ -261,37 +262,36 @@ def _check_rows(realisation: PartnerRealisation, rows: list[LineInput]) -> None:
         raise ValidationError(errors)
 
 
+# A line as its table holds it, in the order the writes below pass its values.
+LINE_COLUMNS = ("id", "realisation_id", "neighbourhood_id", "funding_stream_id", "amount",
+                "note")
+
+
 def _write_lines(realisation: PartnerRealisation, changes: list[LineChange], lines: dict, *,
                  actor, reason: str) -> None:
-    created, updated = [], []
+    """Check every changed line, then write them in bulk as plain rows with one history row
+    each, as a budget's lines are (budgets.services._write_lines: no model instance per
+    line; the dimensions were checked in _check_rows)."""
+    check_line_values(RealisationLine, changes, negative=True)
+    created, updated, deleted = [], [], []
     for change in changes:
-        line = lines.get((change.neighbourhood.pk, change.funding_stream.pk))
+        hood, stream = change.neighbourhood.pk, change.funding_stream.pk
+        line = lines.get((hood, stream))
         if change.new_amount is None:
-            line._history_user, line._change_reason = actor, reason
-            line.delete()
-            continue
-        if line is None:
-            line = RealisationLine(realisation=realisation, neighbourhood=change.neighbourhood,
-                                   funding_stream=change.funding_stream)
-            created.append(line)
+            deleted.append((line.pk, realisation.pk, hood, stream, line.amount, line.note))
+        elif line is None:
+            created.append((realisation.pk, hood, stream, change.new_amount, change.new_note))
         else:
-            updated.append(line)
-        line.amount, line.note = change.new_amount, change.new_note
-    errors = []
-    for line in created + updated:
-        try:  # the line's own fields; its dimensions were checked in _check_rows
-            line.clean_fields(exclude=["realisation", "neighbourhood", "funding_stream"])
-        except ValidationError as exc:
-            where = f"{line.neighbourhood.name}, {line.funding_stream.name}"
-            errors += [f"{where}: {m}" for ms in exc.message_dict.values() for m in ms]
-    if errors:
-        raise ValidationError(errors)
-    if created:
-        bulk_create_with_history(created, RealisationLine, default_user=actor,
-                                 default_change_reason=reason)
+            updated.append((line.pk, realisation.pk, hood, stream, change.new_amount,
+                            change.new_note))
+    recorded = {"actor": actor, "reason": reason}
+    if deleted:
+        delete_recorded(RealisationLine, LINE_COLUMNS, deleted, **recorded)
     if updated:
-        bulk_update_with_history(updated, RealisationLine, ["amount", "note"],
-                                 default_user=actor, default_change_reason=reason)
+        update_recorded(RealisationLine, LINE_COLUMNS, updated, changed=("amount", "note"),
+                        **recorded)
+    if created:
+        insert_recorded(RealisationLine, LINE_COLUMNS[1:], created, **recorded)
 
 
 def deployable_commitments(period: Period, organisation):
