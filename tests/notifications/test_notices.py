@@ -2,6 +2,7 @@
 reminders 14 and 3 days before the deadline, the board's 'now' button, the to-do list."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -201,3 +202,21 @@ def test_todo_list_opens_the_dashboard_per_role(client, round_2026, users):
     login(client, "tom-financien")
     page = client.get(reverse("cooperative_home", kwargs={"code": "tom"})).content.decode()
     assert "Niets: er wacht nu niets op u." in page
+
+
+@pytest.mark.django_db
+def test_a_director_is_asked_for_the_staff_while_none_is_committed(client, round_2026, users):
+    from cooperatie.models import Expertise, Team
+    from partners.services import staff_commitment_create
+
+    item = "Inzet van Welzijn Rijnstreek doorgeven (fte per team en expertise)"
+    director = users["tom-directeur"]
+    welzijn = director.organisation_roles.get().organisation
+    home = reverse("cooperative_home", kwargs={"code": "tom"})
+    login(client, "tom-directeur")
+    assert item in client.get(home).content.decode()  # none committed for 2026 in the demo
+    staff_commitment_create(budget_round=round_2026, organisation=welzijn,
+                            team=Team.objects.filter(cooperative=round_2026.cooperative).first(),
+                            expertise=Expertise.objects.first(), fte=Decimal("0.5"),
+                            annual_cost=Decimal("70000.00"), actor=director, reason="inzet")
+    assert item not in client.get(home).content.decode()

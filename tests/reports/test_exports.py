@@ -12,6 +12,7 @@ from django.utils import timezone
 from budgets import services as budget_services
 from budgets.ledger import balance
 from budgets.models import LedgerEntry
+from cooperatie.notifications.models import Delivery, Kind, Notification
 from reports import services
 from reports.builders import Scope, build
 from reports.models import ExportJob
@@ -176,6 +177,27 @@ def test_small_report_runs_at_once_and_downloads(client, heerlen, django_capture
         'attachment; filename="gebundelde-begroting-heerlen-2026.xlsx"')
     data = b"".join(response.streaming_content)
     assert workbook(data).sheetnames[0] == "Over dit rapport"
+
+
+def test_the_person_who_asked_hears_the_export_is_ready(client, heerlen, users,
+                                                       django_capture_on_commit_callbacks):
+    """In the inbox (export_ready is a noisy kind: no e-mail unless chosen), for them only."""
+    asker = users["heerlen-financien"]
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.export_start(cooperative=heerlen, report="pooled-budget", year=2026,
+                                    actor=asker)
+    told = Notification.objects.filter(kind=Kind.EXPORT_READY)
+    assert [(n.user, n.delivery, n.url) for n in told] == [
+        (asker, Delivery.OFF, reverse("exports", args=["heerlen"]))]
+    assert told.get().key == f"export_ready:{job.pk}"
+    login(client, "heerlen-financien")
+    assert "Export klaar: Gebundelde begroting" in client.get(
+        reverse("notifications:inbox")).content.decode()
+    home = reverse("cooperative_home", kwargs={"code": "heerlen"})
+    item = "Export “Gebundelde begroting” 2026 downloaden"
+    assert item in client.get(home).content.decode()  # on the to-do list until it expires
+    login(client, "heerlen-voorzitter")
+    assert item not in client.get(home).content.decode()
 
 
 def test_permissions_on_start_and_download(client, heerlen, users,
