@@ -169,6 +169,27 @@ def test_bad_upload_lists_errors_and_changes_nothing(client, draft, hoods, strea
     assert "Dit is geen geldig bestand" in response.content.decode()
 
 
+def test_uploading_to_a_submitted_budget_is_refused_at_the_preview(client, draft, hoods,
+                                                                    streams, users):
+    """No preview of what confirming would refuse (as a command's --dry-run fails exactly
+    when the real run would): the page says why and keeps nothing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = fill(template_bytes(draft), {(hoods[0].code, streams[0].code): "2.500,10"})
+    services.budget_lines_save(budget=draft, rows=[
+        services.LineInput(hoods[0], streams[0], Decimal("100.00"))],
+        expected_version=draft.version, actor=users["tom-directeur"], reason="test")
+    services.budget_submit(budget=draft, actor=users["tom-directeur"])
+    login(client, "tom-directeur")
+    response = client.post(url("budget_upload"), {"file": SimpleUploadedFile("b.xlsx", data)},
+                           follow=True)
+    html = response.content.decode()
+    assert [str(m) for m in response.context["messages"]] == [
+        "Deze begroting kan niet meer worden gewijzigd."]
+    assert "€\xa02.500,10" not in html and "budget_upload" not in client.session
+    assert BudgetLine.objects.get(budget=draft).amount == Decimal("100.00")
+
+
 def test_drafts_are_private_submitted_budgets_are_open(client, tom):
     draft_org = "tom-jeugd"  # tom-directeur2's draft in the demo
     submitted_org = "tom-ggz"

@@ -14,7 +14,7 @@ from budgets.ledger import balance
 from budgets.models import LedgerEntry
 from cooperatie.notifications.models import Delivery, Kind, Notification
 from reports import services
-from reports.builders import Scope, build
+from reports.builders import ReportMismatch, Scope, build
 from reports.models import ExportJob
 from tests.conftest import login
 
@@ -298,6 +298,20 @@ def test_scorecard_report_never_shows_suppressed_values_as_numbers(tom, tmp_path
             assert row[header.index("Respondenten")] is None
     values = [r[header.index("Waarde")] for r in card[3:]]
     assert any(isinstance(v, int | float) for v in values)
+
+
+def test_an_allocation_statement_that_adds_up_every_version_is_not_made(tom, tmp_path,
+                                                                        monkeypatch):
+    """The mistake of f617a3d (version 1 adopted + version 2 proposed counted together): the
+    check against the ledger refuses the file."""
+    from reports.builders.allocation import AllocationReport
+
+    lines = AllocationReport._lines
+    monkeypatch.setattr(AllocationReport, "_lines", lambda self, *args: (
+        lambda current, other: (current + other, []))(*lines(self, *args)))
+    with pytest.raises(ReportMismatch, match="het rapport telt op tot 8400000.00, het "
+                                             "grootboek tot 4200000.00"):
+        build("allocation", str(tmp_path / "allocation.xlsx"), Scope(tom, 2026))
 
 
 def test_allocation_report_matches_the_ledger_and_lists_versions(tom, tmp_path):
