@@ -11,8 +11,9 @@ import pytest
 from budgets import excel, services
 from tests.budgets.xlsx import fill, template_bytes
 
-pytestmark = pytest.mark.skipif(shutil.which("soffice") is None,
-                                reason="LibreOffice (soffice) is not installed")
+pytestmark = [pytest.mark.libreoffice,
+              pytest.mark.skipif(shutil.which("soffice") is None,
+                                 reason="LibreOffice (soffice) is not installed")]
 
 
 def saved_by_libreoffice(source, tmp_path) -> dict[str, bytes]:

@@ -1,6 +1,9 @@
 """Measurements by Excel: the template, a good upload, and every error of a bad one."""
 
 import io
+import os
+import shutil
+import subprocess
 from decimal import Decimal
 
 import openpyxl
@@ -90,6 +93,29 @@ def test_upload_of_the_filled_template_appears_on_the_scorecard(tom, board):
     area = {r.indicator.code: r for r in scorecard(tom, 2026, scope_from_key(tom, "area:ZUID"))
             .rows}
     assert area["MEDEWERKERS"].value == D("7.8") and area["MEDEWERKERS"].period == "2026 H2"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_measurements_saved_as_ods_by_libreoffice_are_read_alike(tom, board, tmp_path):
+    """A quality officer who works in LibreOffice: the filled template saved as .ods."""
+    source = tmp_path / "metingen.xlsx"
+    source.write_bytes(fill(template(tom), {
+        ("TEVREDEN", ""): {"Waarde": 8.4, "Aantal respondenten": 240},
+        ("TEVREDEN", "TOM-N"): {"Waarde": "8,2", "Aantal respondenten": 130},
+        ("VERZUIM", ""): {"Waarde": "4,8", "Toelichting": "na verzuimaanpak"}}))
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                    "--headless", "--norestore", "--convert-to", "ods", "--outdir",
+                    str(tmp_path), str(source)], check=True, capture_output=True, timeout=300,
+                   env={**os.environ, "HOME": str(tmp_path)})
+    result = upload(tom, board, (tmp_path / "metingen.ods").read_bytes())
+    assert result.saved and result.count == 3
+    saved = {(m.indicator.code, m.team.code if m.team else ""): (m.value, m.respondents)
+             for m in Measurement.objects.filter(indicator__cooperative=tom, year=2026,
+                                                 period="Q4")}
+    assert saved[("TEVREDEN", "")] == (D("8.4"), 240)
+    assert saved[("TEVREDEN", "TOM-N")] == (D("8.2"), 130)
+    assert saved[("VERZUIM", "")][0] == D("4.8")
 
 
 def test_every_error_is_listed_with_sheet_row_and_column(tom, board, satisfaction):
