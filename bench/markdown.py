@@ -89,7 +89,10 @@ def aims(results: list[dict]) -> str:
     for name, aim in results[0]["aims"].items():
         cells = []
         for r in results:
-            a = r["aims"][name]
+            a = r["aims"].get(name)
+            if a is None:  # a run that predates the aim
+                cells.append("–")
+                continue
             value = a["value"] if not isinstance(a["value"], list) else ", ".join(a["value"])
             cells.append(f"{value} ({'met' if a['met'] else '**missed**'})")
         rows.append(f"| {name} | {aim['aim']} | " + " | ".join(cells) + " |")
@@ -120,10 +123,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-
-
-def _cell(fn, result) -> str:
-    try:
-        return fn(result)
-    except KeyError:  # a result file from before the figure existed
-        return "–"
