@@ -22,10 +22,14 @@ def pages(results: list[dict]) -> str:
         f"{NAMES[r['database']]} p50 / p95 (CPU) ms" for r in results) + " | queries | size |"
     rows = [head, "|" + " --- |" * (4 + len(results) - 1 + 1)]
     first = results[0]
-    for i, page in enumerate(first["pages"]):
+    by_run = [{(p["page"], p["size"]): p for p in r["pages"]} for r in results]
+    for page in first["pages"]:
         cells = []
-        for r in results:
-            p = r["pages"][i]
+        for shown in by_run:
+            p = shown.get((page["page"], page["size"]))
+            if p is None:  # a run that predates the page
+                cells.append("–")
+                continue
             cpu = f" ({p['cpu_p50_ms']:.0f})" if "cpu_p50_ms" in p else ""
             cells.append(f"{p['p50_ms']:.0f} / {p['p95_ms']:.0f}{cpu}")
         data = page["size"]
