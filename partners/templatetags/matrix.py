@@ -15,21 +15,15 @@ register = template.Library()
 @register.simple_tag
 def team_cells(cells) -> str:
     """One team's cells: needed / committed, and the gap or else the surplus."""
-    amount = amount_formatter()
-    nothing, gap_word, surplus_word = (conditional_escape(w) for w in
-                                       (_("niets"), _("tekort"), _("ruimte")))
+    amount, words = amount_formatter(), _words()
     out = []
     for cell in cells:
         if cell.empty:
             body = (f'<span class="muted" aria-hidden="true">–</span>'
-                    f'<span class="visually-hidden">{nothing}</span>')
+                    f'<span class="visually-hidden">{words["nothing"]}</span>')
         else:
-            body = f"{amount(cell.required)} / {amount(cell.committed)}"
-            if cell.gap:
-                body += f"<br><strong>{gap_word} {amount(cell.gap)}</strong>"
-            elif cell.surplus:
-                body += f'<br><span class="status-ok">{surplus_word} {amount(cell.surplus)}</span>'
-        out.append(f'<td class="num{" gap" if cell.gap else ""}">{body}</td>')
+            body = _figures(cell, amount, words, both=False)
+        out.append(_td(cell, body))
     return mark_safe("".join(out))  # noqa: S308 - the words are escaped, the rest is figures
 
 
@@ -37,14 +31,24 @@ def team_cells(cells) -> str:
 def total_cells(totals) -> str:
     """An area's sums per expertise: needed / committed, the gap and the surplus (both: the
     teams' gaps and surpluses are not netted)."""
-    amount = amount_formatter()
-    gap_word, surplus_word = (conditional_escape(w) for w in (_("tekort"), _("ruimte")))
-    out = []
-    for t in totals:
-        body = f"{amount(t.required)} / {amount(t.committed)}"
-        if t.gap:
-            body += f"<br><strong>{gap_word} {amount(t.gap)}</strong>"
-        if t.surplus:
-            body += f'<br><span class="status-ok">{surplus_word} {amount(t.surplus)}</span>'
-        out.append(f'<td class="num{" gap" if t.gap else ""}">{body}</td>')
+    amount, words = amount_formatter(), _words()
+    out = [_td(t, _figures(t, amount, words, both=True)) for t in totals]
     return mark_safe("".join(out))  # noqa: S308 - the words are escaped, the rest is figures
+
+
+def _words() -> dict[str, str]:
+    return {key: conditional_escape(word) for key, word in
+            (("nothing", _("niets")), ("gap", _("tekort")), ("surplus", _("ruimte")))}
+
+
+def _figures(item, amount, words, *, both: bool) -> str:
+    body = f"{amount(item.required)} / {amount(item.committed)}"
+    if item.gap:
+        body += f"<br><strong>{words['gap']} {amount(item.gap)}</strong>"
+    if item.surplus and (both or not item.gap):
+        body += f'<br><span class="status-ok">{words["surplus"]} {amount(item.surplus)}</span>'
+    return body
+
+
+def _td(item, body: str) -> str:
+    return f'<td class="num{" gap" if item.gap else ""}">{body}</td>'
