@@ -196,6 +196,7 @@ if CELERY_BROKER_URL == "filesystem://":
         # Its exchange tables, which would otherwise land in ./control of the current folder.
         "control_folder": str(DATA_DIR / "celery" / "control"),
     }
+    CELERY_BROKER_TRANSPORT = "cooperatie.broker:Transport"
     prepare_control_folder(DATA_DIR / "celery" / "control")
     (DATA_DIR / "celery" / "results").mkdir(parents=True, exist_ok=True)
     _default_results = f"file://{DATA_DIR / 'celery' / 'results'}"

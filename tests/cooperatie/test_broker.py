@@ -1,16 +1,19 @@
-"""The embedded broker's exchange tables exist before any process binds or publishes, so a
-process reading one while another makes it never reads an empty file."""
+"""The embedded broker never shows a process half a file: its exchange tables exist before any
+process binds or publishes, and a message appears in the queue only once it is whole."""
 
 import json
+import os
 import threading
+from queue import Empty
 
+import pytest
 from kombu import Connection
 
-from cooperatie.broker import EXCHANGES, prepare_control_folder
+from cooperatie.broker import EXCHANGES, Transport, prepare_control_folder
 
 
-def channel(folder):
-    connection = Connection("filesystem://", transport_options={
+def channel(folder, transport=None):
+    connection = Connection("filesystem://", transport=transport, transport_options={
         "data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
         "control_folder": str(folder / "control")})
     (folder / "queue").mkdir(exist_ok=True)
@@ -70,3 +73,60 @@ def test_preparing_again_keeps_what_was_bound(tmp_path):
     prepare_control_folder(tmp_path / "control")
     assert [q.queue for q in channel(tmp_path).get_table("celery")] == ["celery"]
     assert not list((tmp_path / "control").glob(".*draft"))
+
+
+def a_reader_during_put(folder, transport, moment):
+    """Put one message on queue "q" and, at `moment` of the write (a function of the module
+    whose call is intercepted), let another process's reader take what is there."""
+    reader = channel(folder, transport)
+    seen: list = []
+
+    def take():
+        try:
+            seen.append(reader._get("q"))
+        except Empty:
+            seen.append("empty")
+        except Exception as error:  # noqa: BLE001 - what the worker would stop on
+            seen.append(error)
+
+    module, name = moment
+    real = getattr(module, name)
+
+    def intercepted(*args, **kwargs):
+        if not seen:
+            take()
+        return real(*args, **kwargs)
+
+    setattr(module, name, intercepted)
+    try:
+        channel(folder, transport)._put("q", {"body": "de export van 2026"})
+    finally:
+        setattr(module, name, real)
+    return seen
+
+
+def test_kombus_transport_lets_a_worker_take_a_message_before_it_is_written(tmp_path):
+    import kombu.transport.filesystem as fs
+
+    prepare_control_folder(tmp_path / "control")
+    seen = a_reader_during_put(tmp_path, None, (fs, "lock"))  # after open, before write
+    assert isinstance(seen[0], json.JSONDecodeError)
+
+
+def test_our_transport_shows_a_message_only_whole(tmp_path):
+    prepare_control_folder(tmp_path / "control")
+    seen = a_reader_during_put(tmp_path, Transport, (os, "replace"))  # written, not yet in
+    assert seen == ["empty"]
+    reader = channel(tmp_path, Transport)
+    assert reader._size("q") == 1
+    assert reader._get("q") == {"body": "de export van 2026"}
+    assert list((tmp_path / "queue").iterdir()) == []  # no draft left behind
+
+
+def test_the_app_uses_our_transport(settings):
+    from cooperatie.celery import app
+
+    if settings.CELERY_BROKER_URL != "filesystem://":
+        pytest.skip("a broker server is configured")
+    with app.connection_for_write() as connection:
+        assert isinstance(connection.transport, Transport)
