@@ -140,10 +140,16 @@ class _Key:
 
 
 def _cents(total: Decimal) -> int:
-    exact_total = _number(total, "Het te verdelen bedrag")
-    if (exact_total * 100).denominator != 1:
+    # A Decimal's own exact ratio (no Fraction): a plan per inhabitant asks 1,700 times.
+    if type(total) is Decimal and total.is_finite():
+        numerator, denominator = total.as_integer_ratio()
+    else:
+        exact = _number(total, "Het te verdelen bedrag")
+        numerator, denominator = exact.numerator, exact.denominator
+    cents, rest = divmod(numerator * 100, denominator)
+    if rest:
         raise ValueError(f"Het te verdelen bedrag {total} heeft meer dan 2 decimalen.")
-    return int(exact_total * 100)
+    return cents
 
 
 def _checked_weights(weights: Mapping[K, Decimal]) -> dict[K, tuple[int, int]]:

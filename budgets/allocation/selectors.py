@@ -32,6 +32,7 @@ from .services import (
     plan_compute,
     plan_key_input,
     plan_weights,
+    with_areas,
 )
 
 
@@ -114,7 +115,7 @@ def _frozen_hoods(plan: AllocationPlan, lines) -> list[HoodShare]:
     inhabitants = dict(Population.objects.filter(neighbourhood__in=hoods.values("pk"),
                                                  year=plan.grant.year)
                        .values_list("neighbourhood_id", "inhabitants"))
-    hoods = list(hoods.select_related("area").order_by("code"))
+    hoods = with_areas(list(hoods.order_by("code")), plan.grant.cooperative_id)
     weights = dict(PlanNeighbourhoodWeight.objects.filter(plan=plan)
                    .values_list("neighbourhood_id", "weight"))
     amounts: dict[int, Decimal] = {}

@@ -28,7 +28,7 @@ from cooperatie import policy
 from cooperatie.governance import services as governance
 from cooperatie.governance.models import Decision, Proposal
 from cooperatie.history import create_recorded, save_recorded
-from cooperatie.models import Cooperative, Membership, Neighbourhood, Population
+from cooperatie.models import Area, Cooperative, Membership, Neighbourhood, Population
 from cooperatie.templatetags.money import euro
 from partners.models import Organisation
 
@@ -227,16 +227,17 @@ class Split:
     def area_rows(self) -> list[tuple[object, int, Decimal, list[Decimal]]]:
         """Per area: (area, inhabitants, amount, each partner's amount), in area order."""
         index = {o.pk: i for i, o in enumerate(self.organisations)}
-        area_of = {h.neighbourhood.pk: h.neighbourhood.area for h in self.hoods}
         rows: dict[int, list] = {}
+        row_of: dict[int, list] = {}  # neighbourhood id → its area's row
         for h in self.hoods:
             area = h.neighbourhood.area
             row = rows.setdefault(area.pk, [area, 0, ZERO, [ZERO] * len(index)])
             row[1] += h.inhabitants or 0
             row[2] += h.amount
+            row_of[h.neighbourhood.pk] = row
         for ln in self.lines:
             if ln.neighbourhood is not None:
-                rows[area_of[ln.neighbourhood.pk].pk][3][index[ln.organisation.pk]] += ln.amount
+                row_of[ln.neighbourhood.pk][3][index[ln.organisation.pk]] += ln.amount
         return [tuple(r) for r in sorted(rows.values(), key=lambda r: (r[0].name, r[0].pk))]
 
 
@@ -379,7 +380,7 @@ def plan_compute(*, grant: LumpSumGrant, method: str, schedule: str, key: KeyInp
 
 def _hood_shares(grant: LumpSumGrant, weights: dict) -> list[HoodShare]:
     in_year = Neighbourhood.objects.filter(cooperative=grant.cooperative).in_year(grant.year)
-    hoods = list(in_year.select_related("area").order_by("code"))
+    hoods = with_areas(list(in_year.order_by("code")), grant.cooperative)
     # A subquery, not the 1,700 ids as parameters (which cost PostgreSQL's driver more).
     inhabitants = dict(Population.objects.filter(neighbourhood__in=in_year.values("pk"),
                                                  year=grant.year)
@@ -402,6 +403,17 @@ def _hood_shares(grant: LumpSumGrant, weights: dict) -> list[HoodShare]:
     amounts = apportion(grant.amount, base)
     return [HoodShare(h, inhabitants.get(h.pk), by_pk.get(h.pk, Decimal("1")), amounts[h.pk])
             for h in hoods]
+
+
+def with_areas(hoods: list[Neighbourhood], cooperative) -> list[Neighbourhood]:
+    """Each neighbourhood with its area attached, one instance per area (a join would build
+    an area for each of 1,700 neighbourhoods)."""
+    areas = {a.pk: a for a in Area.objects.filter(cooperative=cooperative)}
+    cache_area = Neighbourhood.area.field.set_cached_value
+    for hood in hoods:
+        if hood.area_id in areas:  # else read when asked, as without this
+            cache_area(hood, areas[hood.area_id])
+    return hoods
 
 
 def _tranches(split: Split, year: int, schedule: str) -> list[SplitTranche]:
